@@ -1,0 +1,1 @@
+"""Pure, Kafka-free enrichment: normalisation, language id, entities, keywords, fingerprints."""

@@ -1,0 +1,1 @@
+"""Ingest connectors (one module each) and what publishes their posts to posts.raw."""

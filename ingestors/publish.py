@@ -1,0 +1,35 @@
+"""Publishes raw post records to posts.raw with kafka-python, keyed by uid."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kafka import KafkaProducer
+
+from ingestors.file_replay import record_key
+from pantau.clients import kafka_python_config
+from pantau.config import Settings
+from streams import topics
+
+
+def make_producer(settings: Settings) -> KafkaProducer:
+    """A producer tuned for throughput that still waits for the broker's acknowledgement."""
+    return KafkaProducer(**kafka_python_config(settings), acks="all", linger_ms=20,
+                         batch_size=256 * 1024, max_request_size=2 * 1024 * 1024, retries=10)
+
+
+def publish(settings: Settings, records: Iterable[bytes], producer: KafkaProducer | None = None) -> int:
+    """Send every record to posts.raw and wait until all are acknowledged; return the count."""
+    own = producer is None
+    producer = producer or make_producer(settings)
+    topic = settings.topic(topics.RAW)
+    count = 0
+    try:
+        for record in records:
+            producer.send(topic, key=record_key(record), value=record)
+            count += 1
+        producer.flush()
+    finally:
+        if own:
+            producer.close()
+    return count

@@ -1,0 +1,108 @@
+"""``pantau demo``: the whole pipeline on the sample data, end to end, with a summary.
+
+Creates the topics and index, starts worker processes, replays the sample files to
+posts.raw, waits until every valid post is searchable and every bad one is dead-lettered,
+prints the summary, and stops the workers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from ingestors.file_replay import read_records
+from ingestors.publish import publish
+from pantau.clients import elasticsearch_client
+from pantau.config import Settings
+from pantau.post import InvalidPost, parse_post
+from pantau.provision import provision
+from pantau.summary import format_summary, index_summary, read_dead_letters
+
+
+def expected_outcome(records: list[bytes]) -> tuple[int, int]:
+    """(distinct valid uids, invalid records) that a run over ``records`` must end with."""
+    uids, invalid = set(), 0
+    for record in records:
+        try:
+            uids.add(parse_post(record).uid)
+        except InvalidPost:
+            invalid += 1
+    return len(uids), invalid
+
+
+def start_workers(count: int, log_dir: Path) -> list[subprocess.Popen]:
+    """Start ``count`` ``pantau worker`` processes with this process's environment."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    processes = []
+    for number in range(count):
+        log = open(log_dir / f"worker-{number}.log", "wb")
+        command = [sys.executable, "-m", "pantau", "worker", "--instance-id", f"demo-worker-{number}"]
+        processes.append(subprocess.Popen(command, stdout=log,
+                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=os.environ.copy()))
+        log.close()
+    return processes
+
+
+def stop_workers(processes: list[subprocess.Popen], timeout: float = 20.0) -> None:
+    """Stop workers gracefully (SIGTERM lets Faust commit), killing any that hang."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_done(settings: Settings, valid: int, invalid: int, timeout: float,
+                    workers: list[subprocess.Popen]) -> tuple[int, int]:
+    """Poll the index and the dlq until they hold ``valid`` posts and ``invalid`` letters.
+
+    Gives up at the timeout, or as soon as every worker has exited.
+    """
+    deadline = time.monotonic() + timeout
+    index = settings.index("posts")
+    with elasticsearch_client(settings) as es:
+        while True:
+            es.indices.refresh(index=index)
+            indexed = es.count(index=index)["count"]
+            letters = len(read_dead_letters(settings, timeout_s=0.5)) if indexed >= valid else 0
+            workers_gone = all(process.poll() is not None for process in workers)
+            if (indexed >= valid and letters >= invalid) or workers_gone or time.monotonic() > deadline:
+                return indexed, letters
+            time.sleep(0.5)
+
+
+def run_demo(settings: Settings, files: list[Path], *, workers: int, timeout: float) -> int:
+    """Run the demo; return the exit code (0 when every post arrived where it should)."""
+    provision(settings)
+    records = [record for path in files for record in read_records(path)]
+    valid, invalid = expected_outcome(records)
+    typer.echo(f"backends: kafka {settings.kafka_bootstrap_servers}, elasticsearch {settings.elasticsearch_url}")
+    log_dir = Path(".pantau/logs")
+    processes = start_workers(workers, log_dir)
+    try:
+        started = time.monotonic()
+        publish(settings, records)
+        typer.echo(f"published {len(records)} records ({valid} valid posts, {invalid} malformed) "
+                   f"from {', '.join(p.name for p in files)}; {workers} workers processing...")
+        indexed, letters = wait_until_done(settings, valid, invalid, timeout, processes)
+        elapsed = time.monotonic() - started
+        with elasticsearch_client(settings) as es:
+            typer.echo(format_summary(index_summary(es, settings.index("posts")), read_dead_letters(settings)))
+        if indexed != valid or letters != invalid:
+            typer.echo(f"INCOMPLETE after {elapsed:.1f}s: {indexed}/{valid} indexed, {letters}/{invalid} "
+                       f"dead-lettered; worker logs in {log_dir}", err=True)
+            return 1
+        typer.echo(f"all {valid} valid posts searchable, {invalid} dead-lettered, in {elapsed:.1f}s")
+        return 0
+    finally:
+        stop_workers(processes)

@@ -1,0 +1,48 @@
+"""Runs a stage offline over JSON Lines: the same pure function the stream uses, on files."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Iterator
+
+import orjson
+
+from pantau.deadletter import dead_letter
+
+
+def _lines(handle) -> Iterator[bytes]:
+    for line in handle:
+        line = line.rstrip(b"\r\n")
+        if line.strip():
+            yield line
+
+
+def run_stage(stage: Callable, stage_name: str, input: Path | None, output: Path | None,
+              dead_letters: Path | None, batch_size: int = 1000) -> tuple[int, int]:
+    """Feed ``input`` (default stdin) through ``stage`` in batches; return (outputs, failures).
+
+    Outputs go to ``output`` (default stdout); refused records go to ``dead_letters`` as dead
+    letters (default stderr), so that nothing is lost.
+    """
+    done = failed = 0
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(open(input, "rb")) if input else sys.stdin.buffer
+        sink = stack.enter_context(open(output, "wb")) if output else sys.stdout.buffer
+        dead = stack.enter_context(open(dead_letters, "wb")) if dead_letters else sys.stderr.buffer
+        records = _lines(source)
+        line_number = 0
+        while batch := list(islice(records, batch_size)):
+            result = stage(batch)
+            for doc in result.outputs:
+                sink.write(orjson.dumps(doc) + b"\n")
+            for position, reason in result.failures:
+                dead.write(dead_letter(batch[position], stage=stage_name, reason=reason,
+                                       topic=str(input or "stdin"), offset=line_number + position) + b"\n")
+            line_number += len(batch)
+            done += len(result.outputs)
+            failed += len(result.failures)
+        sink.flush()
+    return done, failed

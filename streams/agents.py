@@ -1,0 +1,89 @@
+"""The agents: enrich (posts.raw -> posts.enriched) and index (posts.enriched -> Elasticsearch).
+
+Each agent takes a batch (``stream.take_events``), hands it to a pure function, sends the
+outputs, and dead-letters each failure with the original bytes, the stage, the reason and the
+source offset. Events are acknowledged only after the whole batch has been handled.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import faust
+import orjson
+
+from enrichers.stage import enrich_records
+from pantau import metrics
+from pantau.clients import async_elasticsearch_client
+from pantau.config import Settings
+from pantau.deadletter import dead_letter
+from streams import topics
+from streams.indexer import BulkPolicy, index_batch
+
+log = logging.getLogger(__name__)
+
+
+def _raw_topic(app: faust.App, name: str) -> faust.TopicT:
+    return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+
+
+def register_agents(app: faust.App, settings: Settings) -> None:
+    """Define the enrich and index agents on ``app``."""
+    raw = _raw_topic(app, settings.topic(topics.RAW))
+    enriched = _raw_topic(app, settings.topic(topics.ENRICHED))
+    dlq = _raw_topic(app, settings.topic(topics.DLQ))
+    posts_index = settings.index("posts")
+    policy = BulkPolicy(settings.index_max_retries, settings.index_initial_backoff_seconds,
+                        settings.index_max_backoff_seconds)
+
+    async def send(topic: faust.TopicT, key: bytes | None, value: bytes) -> None:
+        # Straight to the producer: Faust's topic.send() costs far more per message, and the
+        # consumer still flushes this same producer before it commits any offset.
+        await app.producer.send(topic.get_topic_name(), key, value, partition=None, timestamp=None, headers=None)
+
+    async def send_dead_letter(event: faust.EventT, stage: str, reason: str, original: bytes) -> None:
+        message = event.message
+        await send(dlq, None, dead_letter(original, stage=stage, reason=reason, topic=message.topic,
+                                          partition=message.partition, offset=message.offset))
+        metrics.DEAD_LETTERS.labels(stage=stage).inc()
+
+    @app.agent(raw, name="enrich")
+    async def enrich(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(settings.enrich_batch_size, within=settings.batch_within_seconds):
+            originals = [event.value or b"" for event in events]
+            with metrics.STAGE_SECONDS.labels(stage="enrich").time():
+                result = enrich_records(originals)
+            for doc in result.outputs:
+                await send(enriched, doc["uid"].encode(), orjson.dumps(doc))
+            for position, reason in result.failures:
+                await send_dead_letter(events[position], "enrich", reason, originals[position])
+            metrics.POSTS.labels(stage="enrich").inc(len(result.outputs))
+
+    @app.agent(enriched, name="index")
+    async def index(stream: faust.StreamT) -> None:
+        es = async_elasticsearch_client(settings)
+        try:
+            await _index_stream(stream, es)
+        finally:
+            await es.close()
+
+    async def _index_stream(stream: faust.StreamT, es) -> None:
+        async for events in stream.take_events(settings.index_batch_size, within=settings.batch_within_seconds):
+            docs, origin = [], {}
+            for event in events:
+                try:
+                    doc = orjson.loads(event.value)
+                except (orjson.JSONDecodeError, TypeError) as exc:
+                    doc = {"error": str(exc)}
+                if not isinstance(doc, dict) or not isinstance(doc.get("uid"), str):
+                    await send_dead_letter(event, "index", "not an enriched post (no uid)", event.value or b"")
+                    continue
+                docs.append(doc)
+                origin[doc["uid"]] = event
+            with metrics.STAGE_SECONDS.labels(stage="index").time():
+                failures = await index_batch(es, posts_index, docs, policy)
+            for doc, reason in failures:
+                event = origin[doc["uid"]]
+                await send_dead_letter(event, "index", reason, event.value)
+            metrics.POSTS.labels(stage="index").inc(len(docs) - len(failures))
+

@@ -1,0 +1,84 @@
+"""Bulk indexing of a batch of documents into Elasticsearch, with retries and per-item errors.
+
+Each document's ``_id`` is its ``uid``, so re-delivery and re-indexing never duplicate a post.
+Per-item 429 and 5xx answers are retried by ``async_streaming_bulk`` with exponential backoff;
+other per-item errors (a mapping conflict, say) are returned to the caller with the original
+document and the reason, for the dead-letter topic. When the whole request fails (the cluster
+is down or overloaded), the batch is retried with capped exponential backoff until it goes
+through: the caller does not commit its offsets meanwhile, so nothing is lost, and since the
+ids are stable, nothing is duplicated either.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Sequence
+
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout
+from elasticsearch import ApiError, AsyncElasticsearch
+from elasticsearch.helpers import async_streaming_bulk
+from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception, wait_exponential_jitter
+
+log = logging.getLogger(__name__)
+
+RETRY_ON_STATUS = (429, 500, 502, 503, 504)
+
+
+@dataclass(frozen=True)
+class BulkPolicy:
+    """How hard to try: per-item retries and the backoff between them."""
+
+    max_retries: int = 6
+    initial_backoff: float = 0.5
+    max_backoff: float = 30.0
+
+
+def _whole_request_failed(exc: BaseException) -> bool:
+    if isinstance(exc, (TransportConnectionError, ConnectionTimeout)):
+        return True
+    return isinstance(exc, ApiError) and exc.meta.status in RETRY_ON_STATUS
+
+
+def _reason(info: dict) -> str:
+    error = info.get("error", {})
+    if isinstance(error, dict):
+        return f"elasticsearch {info.get('status')}: {error.get('type')}: {error.get('reason')}"
+    return f"elasticsearch {info.get('status')}: {error}"
+
+
+async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Sequence[dict],
+                     policy: BulkPolicy) -> list[tuple[dict, str]]:
+    actions = ({"_index": index, "_id": doc["uid"], "_source": doc} for doc in docs)
+    by_id = {doc["uid"]: doc for doc in docs}
+    failed = []
+    async for ok, item in async_streaming_bulk(
+        es, actions, chunk_size=len(docs) or 1, max_retries=policy.max_retries,
+        initial_backoff=policy.initial_backoff, max_backoff=policy.max_backoff,
+        retry_on_status=RETRY_ON_STATUS, raise_on_error=False, raise_on_exception=True, yield_ok=False,
+    ):
+        if not ok:
+            info = next(iter(item.values()))
+            failed.append((by_id.get(info.get("_id"), {}), _reason(info)))
+    return failed
+
+
+async def index_batch(es: AsyncElasticsearch, index: str, docs: Sequence[dict],
+                      policy: BulkPolicy = BulkPolicy()) -> list[tuple[dict, str]]:
+    """Index ``docs`` (each with a ``uid``) into ``index``; return the (doc, reason) that failed.
+
+    Blocks, retrying with backoff, while Elasticsearch cannot take the request at all.
+    """
+    if not docs:
+        return []
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(_whole_request_failed),
+        wait=wait_exponential_jitter(initial=policy.initial_backoff, max=policy.max_backoff),
+        before_sleep=before_sleep_log(log, logging.WARNING),
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
+            return await _bulk_once(es, index, docs, policy)
+    raise AssertionError("unreachable: tenacity either returns or raises")
