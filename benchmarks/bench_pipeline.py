@@ -41,7 +41,7 @@ from ingestors.file_replay import read_records  # noqa: E402
 from ingestors.publish import make_producer  # noqa: E402
 from pantau.clients import elasticsearch_client, kafka_python_config  # noqa: E402
 from pantau.config import load_settings  # noqa: E402
-from pantau.demo import start_workers, stop_workers  # noqa: E402
+from pantau.demo import start_workers, stop_workers, wait_for_group  # noqa: E402
 from pantau.provision import provision  # noqa: E402
 from pantau.runtime import backends, setup_logging  # noqa: E402
 from streams import topics  # noqa: E402
@@ -192,6 +192,7 @@ def measure_pipeline(es, settings, warm_up, throughput_set, latency_set, rate, w
     topic, index = settings.topic(topics.RAW), settings.index("posts")
     try:
         # Warm up: wait until the workers have joined and one post has gone all the way through.
+        wait_for_group(settings, workers)
         run_phase(es, "warm-up", topic, index, warm_up, None)
         results = [run_phase(es, "pipeline throughput", topic, index, throughput_set, None),
                    run_phase(es, "pipeline latency", topic, index, latency_set, rate)]
@@ -204,7 +205,7 @@ def measure_pipeline(es, settings, warm_up, throughput_set, latency_set, rate, w
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=20_000, help="posts for the throughput phase")
-    parser.add_argument("--rate", type=float, default=500, help="input posts/s for the latency phase")
+    parser.add_argument("--rate", type=float, default=200, help="input posts/s for the latency phase")
     parser.add_argument("--seconds", type=float, default=15, help="length of the latency phase")
     parser.add_argument("--workers", type=int, default=2, help="pantau worker processes")
     args = parser.parse_args()

@@ -15,14 +15,16 @@ import time
 from pathlib import Path
 
 import typer
+from kafka import KafkaAdminClient
 
 from ingestors.file_replay import read_records
 from ingestors.publish import publish
-from pantau.clients import elasticsearch_client
+from pantau.clients import elasticsearch_client, kafka_python_config
 from pantau.config import Settings
 from pantau.post import InvalidPost, parse_post
 from pantau.provision import provision
 from pantau.summary import format_summary, index_summary, read_dead_letters
+from streams import topics
 
 
 def expected_outcome(records: list[bytes]) -> tuple[int, int]:
@@ -62,6 +64,30 @@ def stop_workers(processes: list[subprocess.Popen], timeout: float = 20.0) -> No
             process.wait()
 
 
+def wait_for_group(settings: Settings, members: int, timeout: float = 60.0) -> bool:
+    """Wait until the workers' consumer group is stable with ``members`` members sharing posts.raw.
+
+    Publishing before then works too, but a rebalance in mid-stream hands uncommitted records
+    to another worker, which processes them again (harmless in the index, noisy in the dlq).
+    """
+    admin = KafkaAdminClient(**kafka_python_config(settings), client_id="pantau-demo")
+    raw = settings.topic(topics.RAW)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            group = admin.describe_groups([settings.consumer_group]).get(settings.consumer_group, {})
+            owners = [member for member in group.get("members", [])
+                      if isinstance(member.get("member_assignment"), dict)  # "" until assigned
+                      for t in member["member_assignment"].get("assigned_partitions", [])
+                      if t["topic"] == raw and t["partitions"]]
+            if group.get("group_state") == "Stable" and len(owners) == members:
+                return True
+            time.sleep(0.5)
+        return False
+    finally:
+        admin.close()
+
+
 def wait_until_done(settings: Settings, valid: int, invalid: int, timeout: float,
                     workers: list[subprocess.Popen]) -> tuple[int, int]:
     """Poll the index and the dlq until they hold ``valid`` posts and ``invalid`` letters.
@@ -90,6 +116,8 @@ def run_demo(settings: Settings, files: list[Path], *, workers: int, timeout: fl
     log_dir = Path(".pantau/logs")
     processes = start_workers(workers, log_dir)
     try:
+        if not wait_for_group(settings, min(workers, settings.topic_partitions)):
+            typer.echo("workers did not all join within 60s; publishing anyway", err=True)
         started = time.monotonic()
         publish(settings, records)
         typer.echo(f"published {len(records)} records ({valid} valid posts, {invalid} malformed) "

@@ -27,7 +27,11 @@ def index_summary(es: Elasticsearch, index: str, top: int = 10) -> dict:
 
 
 def read_dead_letters(settings: Settings, timeout_s: float = 2.0) -> list[dict]:
-    """Every dead letter currently in the dlq topic, oldest first per partition."""
+    """Every dead letter in the dlq topic, oldest first per partition, each source record once.
+
+    A worker that stops before committing hands its last records to another, which dead-letters
+    them again: letters with the same stage and source offset are one refusal.
+    """
     consumer = KafkaConsumer(**kafka_python_config(settings), enable_auto_commit=False,
                              consumer_timeout_ms=int(timeout_s * 1000))
     try:
@@ -36,11 +40,17 @@ def read_dead_letters(settings: Settings, timeout_s: float = 2.0) -> list[dict]:
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         end = consumer.end_offsets(partitions)
-        letters = []
+        letters: dict = {}
         while any(consumer.position(tp) < end[tp] for tp in partitions):
             for records in consumer.poll(timeout_ms=500).values():
-                letters.extend(orjson.loads(record.value) for record in records)
-        return letters
+                for record in records:
+                    letter = orjson.loads(record.value)
+                    source = letter.get("source") or {}
+                    identity = (letter.get("stage"), source.get("topic"), source.get("partition"), source.get("offset"))
+                    if source.get("offset") is None:  # refused before it reached a topic: always its own
+                        identity = ("unplaced", len(letters))
+                    letters.setdefault(identity, letter)
+        return list(letters.values())
     finally:
         consumer.close()
 

@@ -69,21 +69,18 @@ def register_agents(app: faust.App, settings: Settings) -> None:
 
     async def _index_stream(stream: faust.StreamT, es) -> None:
         async for events in stream.take_events(settings.index_batch_size, within=settings.batch_within_seconds):
-            docs, origin = [], {}
+            # The key is the uid (the enrich agent sets it): the bytes go to Elasticsearch as they
+            # are, unparsed; a later copy of the same post in one batch wins.
+            docs, origin = {}, {}
             for event in events:
-                try:
-                    doc = orjson.loads(event.value)
-                except (orjson.JSONDecodeError, TypeError) as exc:
-                    doc = {"error": str(exc)}
-                if not isinstance(doc, dict) or not isinstance(doc.get("uid"), str):
-                    await send_dead_letter(event, "index", "not an enriched post (no uid)", event.value or b"")
+                if not event.key or not event.value:
+                    await send_dead_letter(event, "index", "enriched record without uid key or value",
+                                           event.value or b"")
                     continue
-                docs.append(doc)
-                origin[doc["uid"]] = event
+                uid = event.key.decode("utf-8", "replace")
+                docs[uid], origin[uid] = event.value, event
             with metrics.STAGE_SECONDS.labels(stage="index").time():
                 failures = await index_batch(es, posts_index, docs, policy)
-            for doc, reason in failures:
-                event = origin[doc["uid"]]
-                await send_dead_letter(event, "index", reason, event.value)
+            for uid, reason in failures:
+                await send_dead_letter(origin[uid], "index", reason, origin[uid].value)
             metrics.POSTS.labels(stage="index").inc(len(docs) - len(failures))
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping
 
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
@@ -48,10 +48,9 @@ def _reason(info: dict) -> str:
     return f"elasticsearch {info.get('status')}: {error}"
 
 
-async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Sequence[dict],
-                     policy: BulkPolicy) -> list[tuple[dict, str]]:
-    actions = ({"_index": index, "_id": doc["uid"], "_source": doc} for doc in docs)
-    by_id = {doc["uid"]: doc for doc in docs}
+async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Mapping[str, bytes | dict],
+                     policy: BulkPolicy) -> list[tuple[str, str]]:
+    actions = ({"_index": index, "_id": uid, "_source": source} for uid, source in docs.items())
     failed = []
     async for ok, item in async_streaming_bulk(
         es, actions, chunk_size=len(docs) or 1, max_retries=policy.max_retries,
@@ -60,15 +59,16 @@ async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Sequence[dict],
     ):
         if not ok:
             info = next(iter(item.values()))
-            failed.append((by_id.get(info.get("_id"), {}), _reason(info)))
+            failed.append((info.get("_id"), _reason(info)))
     return failed
 
 
-async def index_batch(es: AsyncElasticsearch, index: str, docs: Sequence[dict],
-                      policy: BulkPolicy = BulkPolicy()) -> list[tuple[dict, str]]:
-    """Index ``docs`` (each with a ``uid``) into ``index``; return the (doc, reason) that failed.
+async def index_batch(es: AsyncElasticsearch, index: str, docs: Mapping[str, bytes | dict],
+                      policy: BulkPolicy = BulkPolicy()) -> list[tuple[str, str]]:
+    """Index ``docs`` ({uid: document}) into ``index``; return the (uid, reason) pairs that failed.
 
-    Blocks, retrying with backoff, while Elasticsearch cannot take the request at all.
+    A document may be a dict or JSON bytes (sent as they are, with no re-serialising). Blocks,
+    retrying with backoff, while Elasticsearch cannot take the request at all.
     """
     if not docs:
         return []

@@ -50,8 +50,9 @@ class FailingBulkClient:
         return await self.client.bulk(*args, operations=operations, **kwargs)
 
 
-def docs(count: int) -> list[dict]:
-    return [{"uid": f"x:{n}", "text": f"kabar {n}", "created_at": "2026-11-01T00:00:00Z"} for n in range(count)]
+def docs(count: int) -> dict[str, dict]:
+    return {f"x:{n}": {"uid": f"x:{n}", "text": f"kabar {n}", "created_at": "2026-11-01T00:00:00Z"}
+            for n in range(count)}
 
 
 async def _index(settings, documents, fail_times=0, fail_with=429):
@@ -82,12 +83,20 @@ def test_reindexing_the_same_uids_never_duplicates(settings, es):
     assert es.count(index=settings.index("posts"))["count"] == 20
 
 
+def test_json_bytes_are_indexed_as_they_are(settings, es):
+    provision(settings)
+    batch = {uid: orjson.dumps(doc) for uid, doc in docs(5).items()}
+    failures, _ = asyncio.run(_index(settings, batch))
+    assert failures == []
+    assert es.get(index=settings.index("posts"), id="x:3")["_source"]["text"] == "kabar 3"
+
+
 def test_a_document_the_mapping_refuses_is_returned_with_its_reason(settings, es):
     provision(settings)
     batch = docs(3)
-    batch[1]["created_at"] = "not a date at all"
+    batch["x:1"]["created_at"] = "not a date at all"
     failures, _ = asyncio.run(_index(settings, batch))
-    assert [doc["uid"] for doc, _ in failures] == ["x:1"]
+    assert [uid for uid, _ in failures] == ["x:1"]
     assert failures[0][1].startswith("elasticsearch 400")
     es.indices.refresh(index=settings.index("posts"))
     assert es.count(index=settings.index("posts"))["count"] == 2
