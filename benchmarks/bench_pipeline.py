@@ -177,12 +177,27 @@ def run_phase(es, name, topic, index, records, rate, baseline=False, timeout=300
     return summarise(name, sent_at, seen, elapsed)
 
 
+def backend_cpu_seconds() -> float:
+    """CPU seconds used so far by local noida-db processes (0 with an external cluster)."""
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        if process.info["name"] == "noida-db" and process.info["cpu_times"]:
+            total += process.info["cpu_times"].user + process.info["cpu_times"].system
+    return total
+
+
+def cpu_of(processes: list[psutil.Process]) -> float:
+    return sum(p.cpu_times().user + p.cpu_times().system for p in processes)
+
+
 def measure_baseline(es, settings, throughput_set, latency_set, rate) -> list[dict]:
     """Raw produce, consume and bulk-index of the same records, with no processing."""
     topic, index = settings.topic("baseline"), settings.index("baseline")
     es.indices.create(index=index, mappings={"properties": {"bench_seq": {"type": "long"}}})
-    return [run_phase(es, "baseline throughput", topic, index, throughput_set, None, baseline=True),
-            run_phase(es, "baseline latency", topic, index, latency_set, rate, baseline=True)]
+    backend_before = backend_cpu_seconds()
+    throughput = run_phase(es, "baseline throughput", topic, index, throughput_set, None, baseline=True)
+    throughput["backend_cpu"] = backend_cpu_seconds() - backend_before
+    return [throughput, run_phase(es, "baseline latency", topic, index, latency_set, rate, baseline=True)]
 
 
 def measure_pipeline(es, settings, warm_up, throughput_set, latency_set, rate, workers) -> tuple[list[dict], float]:
@@ -194,8 +209,12 @@ def measure_pipeline(es, settings, warm_up, throughput_set, latency_set, rate, w
         # Warm up: wait until the workers have joined and one post has gone all the way through.
         wait_for_group(settings, workers)
         run_phase(es, "warm-up", topic, index, warm_up, None)
-        results = [run_phase(es, "pipeline throughput", topic, index, throughput_set, None),
-                   run_phase(es, "pipeline latency", topic, index, latency_set, rate)]
+        workers_ps = [psutil.Process(p.pid) for p in processes]
+        backend_before, workers_before = backend_cpu_seconds(), cpu_of(workers_ps)
+        throughput = run_phase(es, "pipeline throughput", topic, index, throughput_set, None)
+        throughput["backend_cpu"] = backend_cpu_seconds() - backend_before
+        throughput["workers_cpu"] = cpu_of(workers_ps) - workers_before
+        results = [throughput, run_phase(es, "pipeline latency", topic, index, latency_set, rate)]
         rss = sum(psutil.Process(p.pid).memory_info().rss for p in processes) / workers / 2**20
     finally:
         stop_workers(processes)
@@ -235,6 +254,11 @@ def main() -> None:
     base, pipe = results[0]["rate"], results[2]["rate"]
     print(f"pipeline / baseline throughput: {pipe / base:.2f}  (target >= 0.5)")
     print(f"worker resident memory: {rss:.0f} MiB each")
+    base_cpu, pipe_cpu = results[0].get("backend_cpu", 0), results[2].get("backend_cpu", 0)
+    if base_cpu and pipe_cpu:
+        per_post = 1000 / args.posts
+        print(f"CPU per 1000 posts, throughput phase: pantau workers {results[2]['workers_cpu'] * per_post:.2f} s; "
+              f"local backend {pipe_cpu * per_post:.2f} s (baseline run: {base_cpu * per_post:.2f} s)")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ from streams import topics
 def make_producer(settings: Settings) -> KafkaProducer:
     """A producer tuned for throughput that still waits for the broker's acknowledgement."""
     return KafkaProducer(**kafka_python_config(settings), acks="all", linger_ms=20,
-                         batch_size=256 * 1024, max_request_size=2 * 1024 * 1024, retries=10)
+                         batch_size=256 * 1024, max_request_size=2 * 1024 * 1024, retries=10,
+                         compression_type="gzip")
 
 
 def publish(settings: Settings, records: Iterable[bytes], producer: KafkaProducer | None = None) -> int:

@@ -52,6 +52,7 @@ def create_app(settings: Settings) -> faust.App:
         stream_buffer_maxsize=max(settings.enrich_batch_size, settings.index_batch_size) * 2,
         producer_linger=0.05,
         producer_max_batch_size=1_000_000,
+        producer_compression_type="gzip",
     )
     register_agents(app, settings)
     return app
