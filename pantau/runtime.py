@@ -21,6 +21,8 @@ def setup_logging(level: str = "INFO") -> None:
         quiet += ("aiokafka", "faust", "mode")
     for noisy in quiet:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # kafka-python warns at length about group metadata it cannot decode (Faust's own format).
+    logging.getLogger("kafka.admin").setLevel(logging.ERROR)
 
 
 @contextlib.contextmanager

@@ -7,8 +7,6 @@ source offset. Events are acknowledged only after the whole batch has been handl
 
 from __future__ import annotations
 
-import logging
-
 import faust
 import orjson
 
@@ -19,8 +17,6 @@ from pantau.config import Settings
 from pantau.deadletter import dead_letter
 from streams import topics
 from streams.indexer import BulkPolicy, index_batch
-
-log = logging.getLogger(__name__)
 
 
 def _raw_topic(app: faust.App, name: str) -> faust.TopicT:

@@ -74,7 +74,8 @@ async def index_batch(es: AsyncElasticsearch, index: str, docs: Mapping[str, byt
         return []
     retrying = AsyncRetrying(
         retry=retry_if_exception(_whole_request_failed),
-        wait=wait_exponential_jitter(initial=policy.initial_backoff, max=policy.max_backoff),
+        wait=wait_exponential_jitter(multiplier=policy.initial_backoff, max=policy.max_backoff,
+                                     jitter=policy.initial_backoff),
         before_sleep=before_sleep_log(log, logging.WARNING),
         reraise=True,
     )
