@@ -11,6 +11,7 @@ that pause, as the broker would have made. On a real Kafka cluster leave it at 0
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from aiokafka.consumer.fetcher import Fetcher
 
@@ -27,7 +28,10 @@ def install(idle_backoff_ms: int) -> None:
     async def _proc_fetch_request(self, assignment, node_id, request):
         has_new_data = await _original(self, assignment, node_id, request)
         if not has_new_data:
-            await asyncio.sleep(pause)
+            # Like the original, end quietly when cancelled: Fetcher.close() awaits its
+            # cancelled fetch tasks, and a CancelledError out of one stalls the shutdown.
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(pause)
         return has_new_data
 
     Fetcher._proc_fetch_request = _proc_fetch_request
