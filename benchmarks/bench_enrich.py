@@ -11,36 +11,19 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from workload import make_posts  # puts the repository on sys.path
 
 from enrichers import stage  # noqa: E402
-from ingestors.file_replay import read_records  # noqa: E402
-
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "posts.jsonl"
-
-
-def make_records(count: int) -> list[bytes]:
-    """``count`` raw posts from the sample, unique uids, every other text unique."""
-    templates = [orjson.loads(line) for line in read_records(SAMPLE)]
-    records = []
-    for n in range(count):
-        post = dict(templates[n % len(templates)], uid=f"bench:{n}")
-        post.pop("platform", None), post.pop("native_id", None)
-        if n % 2:
-            post["text"] = f"{post['text']} (#{n})"
-        records.append(orjson.dumps(post))
-    return records
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=50_000)
     args = parser.parse_args()
-    records = make_records(args.posts)
+    records = [orjson.dumps(post) for post in make_posts(args.posts)]
     stage.enrich_records(records[:10])  # load the models outside the timing
     started = time.perf_counter()
     for start in range(0, len(records), 1000):

@@ -35,10 +35,9 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import bulk
 from kafka import KafkaConsumer
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from workload import make_posts  # noqa: E402 - puts the repository on sys.path
 
 from dashboards.elasticsearch import load_mapping  # noqa: E402
-from ingestors.file_replay import read_records  # noqa: E402
 from ingestors.publish import make_producer  # noqa: E402
 from pantau.clients import elasticsearch_client, kafka_python_config  # noqa: E402
 from pantau.config import load_settings  # noqa: E402
@@ -46,29 +45,6 @@ from pantau.demo import start_workers, stop_workers, wait_for_group  # noqa: E40
 from pantau.provision import provision  # noqa: E402
 from pantau.runtime import backends, setup_logging  # noqa: E402
 from streams import topics  # noqa: E402
-
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "posts.jsonl"
-
-
-def make_records(count: int, run: str) -> list[dict]:
-    """``count`` realistic posts: the sample posts cycled, each with its own uid and sequence number.
-
-    Every other post is a verbatim copy of a sample text (viral reshares and copy-paste
-    forwards make about half of real volume); the rest get a unique tail, so that no cache
-    answers for them.
-    """
-    templates = [orjson.loads(line) for line in read_records(SAMPLE)]
-    records = []
-    for seq in range(count):
-        post = dict(templates[seq % len(templates)])
-        post["uid"] = f"bench:{run}-{seq}"
-        post.pop("platform", None), post.pop("native_id", None)
-        post["bench_seq"] = seq
-        if seq % 2:
-            post["text"] = f"{post['text']} (#{seq})"
-        records.append(post)
-    return records
-
 
 def publish_at_rate(topic: str, records: list[dict], rate: float | None, results: multiprocessing.Queue) -> None:
     """Publish records in order, at ``rate`` per second (None: as fast as possible).
@@ -238,7 +214,7 @@ def main() -> None:
     run = uuid.uuid4().hex[:8]
     os.environ.update(PANTAU_TOPIC_PREFIX=f"bench{run}.", PANTAU_INDEX_PREFIX=f"bench{run}-",
                       PANTAU_CONSUMER_GROUP=f"bench{run}")
-    records = make_records(args.posts + int(args.rate * args.seconds) + 1, run)
+    records = make_posts(args.posts + int(args.rate * args.seconds) + 1, run)
     warm_up, throughput_set, latency_set = records[:1], records[1:args.posts + 1], records[args.posts + 1:]
     # Each side gets a fresh local backend (when no cluster is given), so neither pays for the
     # other's data.

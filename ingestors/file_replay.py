@@ -11,7 +11,7 @@ import csv
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 import orjson
 
@@ -43,6 +43,14 @@ def csv_row_to_post(row: dict[str, str]) -> dict:
     return post
 
 
+def jsonl_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """Each non-blank line of a binary JSON Lines stream, without its line ending."""
+    for line in handle:
+        line = line.rstrip(b"\r\n")
+        if line.strip():
+            yield line
+
+
 def read_records(path: Path, fmt: str | None = None) -> Iterator[bytes]:
     """Yield each record of a JSON Lines (``.jsonl``, ``.json``) or CSV (``.csv``) file as bytes."""
     path = Path(path)
@@ -53,10 +61,7 @@ def read_records(path: Path, fmt: str | None = None) -> Iterator[bytes]:
                 yield orjson.dumps(csv_row_to_post(row))
     elif fmt == "jsonl":
         with path.open("rb") as handle:
-            for line in handle:
-                line = line.rstrip(b"\r\n")
-                if line.strip():
-                    yield line
+            yield from jsonl_lines(handle)
     else:
         raise ValueError(f"unknown format {fmt!r}: use jsonl or csv")
 

@@ -37,7 +37,8 @@ class BackendError(RuntimeError):
     """The local backend could not be started or did not answer in time."""
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -121,7 +122,7 @@ class LocalBackend:
                 raise BackendError(f"a noida-db still serves {self.data_dir}. Fix: noida-db down --data-dir {self.data_dir}")
             shutil.rmtree(self.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.kafka_port, self.es_port = _free_port(), _free_port()
+        self.kafka_port, self.es_port = free_port(), free_port()
         self.owned = True
         log_file = open(self.data_dir / "noida.log", "ab")
         self.process = subprocess.Popen(

@@ -6,18 +6,12 @@ import contextlib
 import sys
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import orjson
 
+from ingestors.file_replay import jsonl_lines
 from pantau.deadletter import dead_letter
-
-
-def _lines(handle) -> Iterator[bytes]:
-    for line in handle:
-        line = line.rstrip(b"\r\n")
-        if line.strip():
-            yield line
 
 
 def run_stage(stage: Callable, stage_name: str, input: Path | None, output: Path | None,
@@ -32,7 +26,7 @@ def run_stage(stage: Callable, stage_name: str, input: Path | None, output: Path
         source = stack.enter_context(open(input, "rb")) if input else sys.stdin.buffer
         sink = stack.enter_context(open(output, "wb")) if output else sys.stdout.buffer
         dead = stack.enter_context(open(dead_letters, "wb")) if dead_letters else sys.stderr.buffer
-        records = _lines(source)
+        records = jsonl_lines(source)
         line_number = 0
         while batch := list(islice(records, batch_size)):
             result = stage(batch)

@@ -46,9 +46,10 @@ def read_dead_letters(settings: Settings, timeout_s: float = 2.0) -> list[dict]:
                 for record in records:
                     letter = orjson.loads(record.value)
                     source = letter.get("source") or {}
-                    identity = (letter.get("stage"), source.get("topic"), source.get("partition"), source.get("offset"))
                     if source.get("offset") is None:  # refused before it reached a topic: always its own
                         identity = ("unplaced", len(letters))
+                    else:
+                        identity = (letter["stage"], source["topic"], source["partition"], source["offset"])
                     letters.setdefault(identity, letter)
         return list(letters.values())
     finally:

@@ -9,7 +9,6 @@ never see each other's data.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from typing import Callable
 import pytest
 
 from pantau.config import Settings, load_settings
+from pantau.demo import stop_workers
 from pantau.local_backend import LocalBackend
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,15 +69,7 @@ def start_worker(settings, tmp_path) -> Callable[[], subprocess.Popen]:
         return process
 
     yield start
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop_workers(processes)
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.3) -> None:

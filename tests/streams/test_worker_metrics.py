@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-
 import httpx
 import orjson
 
 from ingestors.publish import publish
+from pantau.local_backend import free_port
 from pantau.provision import provision
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _metric(text: str, name: str) -> float:
@@ -25,7 +18,7 @@ def _metric(text: str, name: str) -> float:
 
 
 def test_dead_letters_show_in_the_metrics(settings, start_worker, monkeypatch, wait_for):
-    port = _free_port()
+    port = free_port()
     monkeypatch.setenv("PANTAU_METRICS_PORT", str(port))
     provision(settings)
     publish(settings, [b"not json", b"[]", orjson.dumps({"uid": "x:1", "text": "halo", "created_at": "2026-11-01"})])
