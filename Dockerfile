@@ -16,13 +16,14 @@ RUN pip install . \
 
 # Run as an unprivileged user; the working directory is where Faust keeps its small local state.
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin pantau \
-    && mkdir -p /var/lib/pantau \
-    && chown pantau:pantau /var/lib/pantau
+    && mkdir -p /var/lib/pantau/connectors \
+    && chown -R pantau:pantau /var/lib/pantau
 USER pantau
 WORKDIR /var/lib/pantau
 
-# Prometheus metrics when PANTAU_METRICS_PORT is set (docker-compose.yml uses 9108).
-EXPOSE 9108
+# Prometheus metrics when PANTAU_METRICS_PORT / PANTAU_CONNECTORS_METRICS_PORT are set
+# (docker-compose.yml uses 9108 for workers and 9109 for the connector runner).
+EXPOSE 9108 9109
 
 ENTRYPOINT ["pantau"]
 CMD ["worker"]

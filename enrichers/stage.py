@@ -1,29 +1,71 @@
 """The enrich stage as a pure function over a batch of raw records.
 
-The Faust agent (streams/agents.py) and the offline command (``pantau enrich``) both call
+The Faust agent (streams/agents.py), ``pantau enrich`` and ``pantau reprocess`` all call
 :func:`enrich_records`; nothing here knows about Kafka. A record that cannot become a post is
 returned as a failure with its position and reason, so that the caller can dead-letter the
 original bytes with their source offset.
+
+What a post gets: normalised text (enrichers.normalize), language (enrichers.langid),
+entities with canonical forms (enrichers.entities), keywords (enrichers.keywords), hashtags,
+mentions and URLs merged from the connector and the text, and ``enrichment_version``.
+
+Repeated texts cost almost nothing. Analysis reads the first ``ANALYSIS_MAX_CHARS``
+characters and is cached at two levels, least recently used forgotten first:
+
+1. by the exact text: a verbatim reshare or copy-paste forward is one dictionary lookup;
+2. by the normalised text (cheap to compute): a copy with other casing, slang spelling,
+   elongated letters or spacing reuses the language, the keywords and the entities, whose
+   offsets are found again in the new text; only when an entity cannot be found there does
+   the post go through the entity models.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Sequence
 
-from enrichers import extract, langid
+from enrichers import entities, extract, langid
+from enrichers.keywords import keywords
 from enrichers.normalize import normalize
 from pantau.post import InvalidPost, parse_post
 
-ENRICHMENT_VERSION = "1-simple"
+#: Bump when the stage's code changes what it writes; data and model changes bump the digest.
+STAGE_VERSION = 2
 
-#: Analysis (normalisation, language) reads at most this many characters; the stored text stays whole.
+#: Analysis reads at most this many characters; the stored text stays whole.
 ANALYSIS_MAX_CHARS = 5000
 
-#: Distinct texts whose analysis is remembered (least recently seen forgotten first).
+#: Distinct texts whose analysis is remembered, per cache level.
 CACHE_SIZE = 50_000
+
+
+def _data_digest() -> str:
+    """A short digest of every lexicon, gazetteer and model file the stage reads."""
+    digest = hashlib.blake2b(digest_size=4)
+    digest.update(entities.ENGLISH_MODEL_VERSION.encode())
+    data = Path(__file__).resolve().parent / "data"
+    for path in sorted(p for p in data.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(data)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+#: Recorded on every enriched post: ``pantau reprocess`` brings older posts up to it.
+ENRICHMENT_VERSION = f"{STAGE_VERSION}+{_data_digest()}"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the stage derives from a post's text alone."""
+
+    normalized: str
+    language: langid.LanguageGuess
+    keywords: list[str]
+    entities: list[dict]
 
 
 @dataclass
@@ -34,21 +76,75 @@ class StageResult:
     failures: list[tuple[int, str]] = field(default_factory=list)
 
 
-_cache: OrderedDict[str, tuple[str, langid.LanguageGuess]] = OrderedDict()
+class _LRU(OrderedDict):
+    def get_fresh(self, key):
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+    def put(self, key, value) -> None:
+        self[key] = value
+        if len(self) > CACHE_SIZE:
+            self.popitem(last=False)
 
 
-def _analyse(texts: list[str]) -> list[tuple[str, langid.LanguageGuess]]:
-    """Normalised text and language per text; reshared and copy-pasted texts come from a cache."""
-    missing = list(dict.fromkeys(text for text in texts if text not in _cache))
-    for text, guess in zip(missing, langid.identify_many(missing)):
-        _cache[text] = (normalize(text), guess)
-    results = []
-    for text in texts:
-        _cache.move_to_end(text)
-        results.append(_cache[text])
-    while len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
-    return results
+_by_text: _LRU = _LRU()
+_by_normalized: _LRU = _LRU()
+
+
+def _relocate(cached: list[dict], text: str) -> list[dict] | None:
+    """The cached entities found again, in order, in ``text`` (ignoring case); None if one is missing."""
+    folded, found, position = text.casefold(), [], 0
+    if len(folded) != len(text):  # casefold changed lengths (ß, ligatures): offsets would drift
+        return None
+    for entity in cached:
+        start = folded.find(entity["text"].casefold(), position)
+        if start < 0:
+            return None
+        end = start + len(entity["text"])
+        found.append({**entity, "text": text[start:end], "start": start, "end": end})
+        position = end
+    return found
+
+
+def _analyse_new(texts: list[str]) -> None:
+    """Analyse texts that the exact-text cache does not know and remember the results."""
+    normalized = [normalize(text) for text in texts]
+    partial: dict[str, tuple] = {}
+    needs_language = [n for n, norm in enumerate(normalized) if _by_normalized.get_fresh(norm) is None]
+    guesses = dict(zip(needs_language, langid.identify_many([texts[n] for n in needs_language])))
+    needs_entities: list[int] = []
+    for n, (text, norm) in enumerate(zip(texts, normalized)):
+        known = _by_normalized.get(norm)
+        if known is not None:
+            relocated = _relocate(known.entities, text)
+            partial[text] = (norm, known.language, known.keywords, relocated)
+            if relocated is None:
+                needs_entities.append(n)
+        else:
+            guess = guesses[n]
+            partial[text] = (norm, guess, keywords(norm, extract.hashtags(text), guess.code), None)
+            needs_entities.append(n)
+    found = entities.find_many([texts[n] for n in needs_entities],
+                               [partial[texts[n]][1].code for n in needs_entities]) if needs_entities else []
+    for n, ents in zip(needs_entities, found):
+        norm, guess, words, _ = partial[texts[n]]
+        partial[texts[n]] = (norm, guess, words, ents)
+    for text, (norm, guess, words, ents) in partial.items():
+        analysis = Analysis(norm, guess, words, ents)
+        _by_text.put(text, analysis)
+        if _by_normalized.get(norm) is None:
+            _by_normalized.put(norm, analysis)
+
+
+def analyse(texts: list[str]) -> list[Analysis]:
+    """The analysis of each text (its first ANALYSIS_MAX_CHARS characters), from the caches when known."""
+    texts = [text[:ANALYSIS_MAX_CHARS] for text in texts]
+    missing = list(dict.fromkeys(text for text in texts if _by_text.get_fresh(text) is None))
+    if missing:
+        _analyse_new(missing)
+    return [_by_text[text] for text in texts]
 
 
 def enrich_records(raws: Sequence[bytes | str | dict]) -> StageResult:
@@ -60,20 +156,23 @@ def enrich_records(raws: Sequence[bytes | str | dict]) -> StageResult:
             posts.append(parse_post(raw))
         except InvalidPost as exc:
             result.failures.append((position, exc.reason))
-    analyses = _analyse([post.text[:ANALYSIS_MAX_CHARS] for post in posts])
+    analyses = analyse([post.text for post in posts])
     now = datetime.now(timezone.utc).isoformat()
-    for post, (normalized, guess) in zip(posts, analyses):
+    for post, analysis in zip(posts, analyses):
+        guess = analysis.language
         doc = post.model_dump(mode="json", exclude_none=True)
         doc["hashtags"] = extract.merge([h.lower().lstrip("#") for h in post.hashtags], extract.hashtags(post.text))
         doc["mentions"] = extract.merge([m.lower().lstrip("@") for m in post.mentions], extract.mentions(post.text))
         doc["urls"] = extract.merge(post.urls, extract.urls(post.text))
-        doc["text_normalized"] = normalized
+        doc["text_normalized"] = analysis.normalized
         doc["language"] = {
             "code": guess.code,
             "confidence": round(guess.confidence, 4),
             "candidates": [[code, round(score, 4)] for code, score in guess.candidates],
             "mixed": guess.mixed,
         }
+        doc["entities"] = analysis.entities
+        doc["keywords"] = analysis.keywords
         doc["enrichment_version"] = ENRICHMENT_VERSION
         doc["enriched_at"] = now
         result.outputs.append(doc)

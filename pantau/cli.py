@@ -24,6 +24,10 @@ app = typer.Typer(help="pantau: watch social media for hoax narratives.", no_arg
                   pretty_exceptions_enable=False, add_completion=False)
 eval_app = typer.Typer(help="Evaluate a stage against a labelled file.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+train_app = typer.Typer(help="Train a model from labelled files.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+from pantau.connectors_cli import connectors_app  # noqa: E402
+app.add_typer(connectors_app, name="connectors")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_FILES = [REPO / "data/sample/posts.jsonl", REPO / "data/sample/posts.csv", REPO / "data/sample/malformed.jsonl"]
@@ -102,6 +106,38 @@ def enrich(
     typer.echo(f"enriched {counts[0]}, dead-lettered {counts[1]}", err=True)
 
 
+@app.command()
+def reprocess(
+    since: str = typer.Option(..., help="start of the range (by created_at): 2026-11-01, "
+                                        "2026-11-01T06:00:00+07:00, or 48h / 7d back from now"),
+    until: str = typer.Option("0m", help="end of the range, exclusive (default: now)"),
+    files: Optional[List[Path]] = typer.Option(None, "--file", exists=True, dir_okay=False,
+                                               help="raw posts, JSON Lines or CSV (default: the raw topic)"),
+    batch_size: int = typer.Option(1000, min=1),
+) -> None:
+    """Re-enrich the posts of a time range with the current enrichment and update them in place."""
+    from itertools import chain
+
+    from enrichers.stage import ENRICHMENT_VERSION
+    from ingestors.file_replay import read_records
+    from pantau.reprocess import parse_when, raw_topic_records
+    from pantau.reprocess import reprocess as run_reprocess
+
+    try:
+        start, end = parse_when(since), parse_when(until)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    with backends() as settings:
+        provision(settings)
+        records = (chain.from_iterable(read_records(path) for path in files) if files
+                   else raw_topic_records(settings, start))
+        counts = run_reprocess(settings, records, start, end, batch_size)
+    typer.echo(f"re-enriched and updated {counts.updated} posts (enrichment {ENRICHMENT_VERSION}); "
+               f"outside the range {counts.out_of_range}, invalid {counts.invalid}, failed {counts.failed}")
+    if counts.failed:
+        sys.exit(1)
+
+
 @eval_app.command("langid")
 def eval_langid(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines: text, lang, kind")) -> None:
     """Language identification: accuracy, per-language precision and recall, confusion table."""
@@ -157,6 +193,59 @@ def demo(
 
     with backends(fresh=True, data_dir=Path(".pantau/noida/demo")) as settings:
         sys.exit(run_demo(settings, files or SAMPLE_FILES, workers=workers, timeout=timeout))
+
+
+@eval_app.command("ner")
+def eval_ner(
+    files: List[Path] = typer.Argument(..., exists=True, dir_okay=False,
+                                       help="CoNLL (token<TAB>BIO tag) or JSON Lines (text, entities)"),
+    pipeline: str = typer.Option("full", help="full: what the enrich stage finds (language id picks "
+                                              "the pipeline, model and rules); model: the Indonesian "
+                                              "statistical model alone; rules: the rules and gazetteers alone"),
+) -> None:
+    """Named entities: precision, recall and F1 per label, exact and partial match."""
+    from enrichers.ner_eval import main as evaluate
+    from enrichers.ner_eval import spacy_predictor
+
+    if pipeline == "full":
+        from enrichers import entities, langid
+
+        def predict(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+            languages = [guess.code for guess in langid.identify_many(texts)]
+            return [[(e["start"], e["end"], e["label"]) for e in found]
+                    for found in entities.find_many(texts, languages)]
+    elif pipeline == "model":
+        predict = spacy_predictor()
+    elif pipeline == "rules":
+        from enrichers.entity_rules import build_rules_pipeline
+
+        rules = build_rules_pipeline()
+
+        def predict(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+            return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in rules.pipe(texts)]
+    else:
+        raise typer.BadParameter("use full, model or rules", param_hint="--pipeline")
+    sys.exit(max(evaluate(str(path), predict) for path in files))
+
+
+@train_app.command("ner")
+def train_ner(
+    train: Optional[List[Path]] = typer.Option(None, exists=True, dir_okay=False,
+                                               help="labelled training file (repeatable; default: IndoNLU train splits)"),
+    dev: Optional[List[Path]] = typer.Option(None, exists=True, dir_okay=False,
+                                             help="labelled dev file (repeatable; default: IndoNLU valid splits)"),
+    output: Optional[Path] = typer.Option(None, help="model directory, replaced (default: the shipped "
+                                                     "model, enrichers/data/ner/model, which the stage loads)"),
+    max_epochs: Optional[int] = typer.Option(None, help="default: the config's"),
+    seed: int = typer.Option(0),
+) -> None:
+    """Train the Indonesian NER model with spaCy (CoNLL or JSON Lines files)."""
+    from enrichers.ner_train import DEFAULT_OUTPUT
+    from enrichers.ner_train import train as run_training
+
+    started = time.monotonic()
+    out = run_training(train, dev, output or DEFAULT_OUTPUT, max_epochs=max_epochs, seed=seed)
+    typer.echo(f"model written to {out} in {time.monotonic() - started:.0f}s")
 
 
 def run() -> None:

@@ -48,6 +48,8 @@ _FIXES = {
     "topic_replication_factor": "give a whole number from 1 to 10",
     "topic_prefix": "use letters, digits, '.', '_' or '-' only",
     "index_prefix": "use lower-case letters, digits, '_' or '-' only",
+    "metrics_port": "give a port number from 1 to 65535, or 0 for no metrics endpoint",
+    "connectors_metrics_port": "give a port number from 1 to 65535, or 0 for no metrics endpoint",
     "worker_instance_id": "use letters, digits, '.', '_' or '-', unique per worker (or 'hostname')",
 }
 
@@ -97,6 +99,11 @@ class Settings(BaseSettings):
     # once instead of after a rebalance. "hostname" means this machine's or container's name.
     worker_instance_id: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]+$")
     metrics_port: int = Field(0, ge=0, le=65535, description="Prometheus endpoint port; 0 = off")
+
+    # Ingest connectors (pantau connectors ...).
+    connectors_file: Path = Path("connectors.yaml")
+    connectors_state_dir: Path = Path(".pantau/connectors")
+    connectors_metrics_port: int = Field(0, ge=0, le=65535, description="Prometheus endpoint port; 0 = off")
 
     # Local backend (used only when the two addresses above are unset).
     local_data_dir: Path = Path(".pantau/noida")

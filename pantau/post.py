@@ -11,6 +11,8 @@ bytes to the dead-letter topic with that reason.
 
 from __future__ import annotations
 
+import json
+
 from datetime import datetime, timezone
 from typing import Any
 
@@ -172,7 +174,9 @@ def parse_post(raw: bytes | str | dict) -> Post:
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise InvalidPost(f"not JSON: {exc}") from None
+            if "surrogate" not in str(exc):
+                raise InvalidPost(f"not JSON: {exc}") from None
+            data = _without_lone_surrogates(json.loads(raw))
     else:
         data = raw
     if not isinstance(data, dict):
@@ -180,7 +184,24 @@ def parse_post(raw: bytes | str | dict) -> Post:
     try:
         return Post.model_validate(data)
     except ValidationError as exc:
+        if any(err["type"] == "string_unicode" for err in exc.errors()):
+            return parse_post(_without_lone_surrogates(data))
         raise InvalidPost(_describe(exc)) from None
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """``value`` with each lone UTF-16 surrogate in its strings replaced by U+FFFD.
+
+    JSON allows escapes such as "\\ud800" that no UTF-8 text can hold; the post is kept, with
+    the replacement character where the broken half-character was.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    return value
 
 
 def dump_post(post: BaseModel | dict) -> bytes:

@@ -7,6 +7,8 @@ source offset. Events are acknowledged only after the whole batch has been handl
 
 from __future__ import annotations
 
+import time
+
 import faust
 import orjson
 
@@ -29,8 +31,7 @@ def register_agents(app: faust.App, settings: Settings) -> None:
     enriched = _raw_topic(app, settings.topic(topics.ENRICHED))
     dlq = _raw_topic(app, settings.topic(topics.DLQ))
     posts_index = settings.index("posts")
-    policy = BulkPolicy(settings.index_max_retries, settings.index_initial_backoff_seconds,
-                        settings.index_max_backoff_seconds)
+    policy = BulkPolicy.from_settings(settings)
 
     async def send(topic: faust.TopicT, key: bytes | None, value: bytes) -> None:
         # Straight to the producer: Faust's topic.send() costs far more per message, and the
@@ -43,6 +44,17 @@ def register_agents(app: faust.App, settings: Settings) -> None:
                                           partition=message.partition, offset=message.offset))
         metrics.DEAD_LETTERS.labels(stage=stage).inc()
 
+    def observe(events: list[faust.EventT], stage: str) -> None:
+        """Latency of each record through ``stage``, and the lag left behind it per partition."""
+        now, last = time.time(), {}
+        for event in events:
+            metrics.LATENCY_SECONDS.labels(stage=stage).observe(max(0.0, now - event.message.timestamp))
+            last[event.message.tp] = event.message.offset
+        for tp, offset in last.items():
+            highwater = app.consumer.highwater(tp)
+            if highwater is not None:
+                metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=tp.partition).set(max(0, highwater - offset - 1))
+
     @app.agent(raw, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
         async for events in stream.take_events(settings.enrich_batch_size, within=settings.batch_within_seconds):
@@ -54,6 +66,7 @@ def register_agents(app: faust.App, settings: Settings) -> None:
             for position, reason in result.failures:
                 await send_dead_letter(events[position], "enrich", reason, originals[position])
             metrics.POSTS.labels(stage="enrich").inc(len(result.outputs))
+            observe(events, "enrich")
 
     @app.agent(enriched, name="index")
     async def index(stream: faust.StreamT) -> None:
@@ -80,3 +93,4 @@ def register_agents(app: faust.App, settings: Settings) -> None:
             for uid, reason in failures:
                 await send_dead_letter(origin[uid], "index", reason, origin[uid].value)
             metrics.POSTS.labels(stage="index").inc(len(docs) - len(failures))
+            observe(events, "index")

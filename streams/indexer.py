@@ -34,6 +34,12 @@ class BulkPolicy:
     initial_backoff: float = 0.5
     max_backoff: float = 30.0
 
+    @classmethod
+    def from_settings(cls, settings) -> "BulkPolicy":
+        """The policy that pantau.config.Settings describes (index_max_retries and the backoffs)."""
+        return cls(settings.index_max_retries, settings.index_initial_backoff_seconds,
+                   settings.index_max_backoff_seconds)
+
 
 def _whole_request_failed(exc: BaseException) -> bool:
     if isinstance(exc, (TransportConnectionError, ConnectionTimeout)):
@@ -48,9 +54,16 @@ def _reason(info: dict) -> str:
     return f"elasticsearch {info.get('status')}: {error}"
 
 
+def _actions(index: str, docs: Mapping[str, bytes | dict], merge: bool):
+    if merge:
+        return ({"_op_type": "update", "_index": index, "_id": uid, "doc": doc, "doc_as_upsert": True}
+                for uid, doc in docs.items())
+    return ({"_index": index, "_id": uid, "_source": source} for uid, source in docs.items())
+
+
 async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Mapping[str, bytes | dict],
-                     policy: BulkPolicy) -> list[tuple[str, str]]:
-    actions = ({"_index": index, "_id": uid, "_source": source} for uid, source in docs.items())
+                     policy: BulkPolicy, merge: bool) -> list[tuple[str, str]]:
+    actions = _actions(index, docs, merge)
     failed = []
     async for ok, item in async_streaming_bulk(
         es, actions, chunk_size=len(docs) or 1, max_retries=policy.max_retries,
@@ -64,11 +77,14 @@ async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Mapping[str, byte
 
 
 async def index_batch(es: AsyncElasticsearch, index: str, docs: Mapping[str, bytes | dict],
-                      policy: BulkPolicy = BulkPolicy()) -> list[tuple[str, str]]:
+                      policy: BulkPolicy = BulkPolicy(), *, merge: bool = False) -> list[tuple[str, str]]:
     """Index ``docs`` ({uid: document}) into ``index``; return the (uid, reason) pairs that failed.
 
-    A document may be a dict or JSON bytes (sent as they are, with no re-serialising). Blocks,
-    retrying with backoff, while Elasticsearch cannot take the request at all.
+    A document may be a dict or JSON bytes (sent as they are, with no re-serialising). With
+    ``merge`` (dict documents only), each is a partial update that creates the document when
+    it is missing and otherwise replaces only the fields it carries, keeping the others (what
+    later stages added). Blocks, retrying with backoff, while Elasticsearch cannot take the
+    request at all.
     """
     if not docs:
         return []
@@ -81,5 +97,5 @@ async def index_batch(es: AsyncElasticsearch, index: str, docs: Mapping[str, byt
     )
     async for attempt in retrying:
         with attempt:
-            return await _bulk_once(es, index, docs, policy)
+            return await _bulk_once(es, index, docs, policy, merge)
     raise AssertionError("unreachable: tenacity either returns or raises")

@@ -17,7 +17,8 @@ RAW = "posts.raw"
 ENRICHED = "posts.enriched"
 ALERTS = "alerts"
 DLQ = "dlq"
-ALL = (RAW, ENRICHED, ALERTS, DLQ)
+CLAIMS = "claims"  # fact-check verdicts from debunk feeds (connectors' claims())
+ALL = (RAW, ENRICHED, ALERTS, DLQ, CLAIMS)
 
 
 def ensure_topics(settings: Settings) -> list[str]:

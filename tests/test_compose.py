@@ -144,8 +144,10 @@ def test_pantau_services_use_the_shared_environment():
     services = _services()
     pantau = _pantau_services(services)
     assert PANTAU_SERVICES <= set(pantau), f"pantau image services: {sorted(pantau)}"
-    # The worker alone adds its static member id; apart from that the environments are one block.
-    envs = [{k: v for k, v in _env(pantau[name]).items() if k != "PANTAU_WORKER_INSTANCE_ID"}
+    # The worker adds its static member id, the connectors their file, state and metrics port;
+    # apart from that the environments are one block.
+    own = ("PANTAU_WORKER_INSTANCE_ID", "PANTAU_CONNECTORS_")  # the worker's and the connectors' own keys
+    envs = [{k: v for k, v in _env(pantau[name]).items() if not k.startswith(own)}
             for name in sorted(PANTAU_SERVICES)]
     assert all(env == envs[0] for env in envs), "setup, worker and connectors differ in environment"
     assert _env(pantau["worker"])["PANTAU_WORKER_INSTANCE_ID"] == "hostname"
@@ -224,19 +226,31 @@ def test_pantau_service_commands_are_real_subcommands():
             if arg.startswith("--"):
                 assert arg.split("=")[0] in declared, f"{name}: pantau {sub} has no {arg}"
     assert _subcommand(_full_argv(_services()["worker"])) == "worker"
-    assert _subcommand(_full_argv(_services()["connectors"])) == "replay"
+    assert _full_argv(_services()["connectors"])[1:3] == ["connectors", "run"]
 
 
-def test_connector_reads_files_from_the_read_only_data_mount():
+def test_connectors_run_a_mounted_connectors_file_whose_replayed_files_are_mounted_too():
+    from ingestors.connectors_config import load_connectors
+    from ingestors.file_replay import FileReplayConnector
+
     connectors = _services()["connectors"]
-    mounts = [v.split(":") for v in connectors.get("volumes", []) if isinstance(v, str)]
-    assert ["./data", "/data", "ro"] in mounts, mounts
-    files = [a for a in _full_argv(connectors)[2:] if not a.startswith("-") and "/" in a]
-    assert files and all(f.startswith("/data/") for f in files), files
-    on_host = [REPO / "data" / f.removeprefix("/data/") for f in files]
-    missing = [str(p.relative_to(REPO)) for p in on_host if not p.exists()]
-    if missing:
-        pytest.skip(f"replayed files not in the repository yet: {missing}")
+    env = _env(connectors)
+    mounts = {}
+    for volume in connectors["volumes"]:
+        source, target, *mode = volume.split(":")
+        mounts[target] = (source, mode)
+    source, mode = mounts[env["PANTAU_CONNECTORS_FILE"]]
+    assert mode == ["ro"]
+    assert mounts[env["PANTAU_CONNECTORS_STATE_DIR"]][0] in _compose()["volumes"], "state must outlive the container"
+    workdir = _dockerfile_instruction("WORKDIR")[-1]
+    replayed = [path for instance in load_connectors(REPO / source, check_secrets=False)
+                if instance.cls is FileReplayConnector for path in instance.options.paths]
+    assert replayed
+    for path in replayed:
+        inside = f"{workdir}/{path}"
+        target = next(t for t in mounts if inside.startswith(t + "/"))
+        host_dir, mode = mounts[target]
+        assert mode == ["ro"] and (REPO / host_dir / inside.removeprefix(target + "/")).exists(), inside
 
 
 def test_kafka_is_a_consistent_single_kraft_node():

@@ -2,6 +2,7 @@
 
 import orjson
 
+from enrichers import entities, stage
 from enrichers.stage import ANALYSIS_MAX_CHARS, ENRICHMENT_VERSION, enrich_records
 
 
@@ -36,8 +37,57 @@ def test_the_original_text_is_never_altered_and_long_text_is_kept_whole():
 
 
 def test_hostile_text_never_crashes_the_stage():
-    texts = ["😂😂😂", "<b>HOAKS</b><script>alert(1)</script>", "\u200b\u200b\x00\x07", "مرحبا بالعالم", "\ud800 lone"]
+    texts = ["😂😂😂", "<b>HOAKS</b><script>alert(1)</script>", "\u200b\u200b\x00\x07", "مرحبا بالعالم",
+             "\ud800 lone", "<p>Diskominfo Kalsel</p>\u200b\x07 di <i>Banjarmasin</i>", "\u202eKalsel\u202c"]
     result = enrich_records([{"uid": f"x:{n}", "text": t, "created_at": "2026-11-01T00:00:00Z"}
                              for n, t in enumerate(texts)])
-    assert len(result.outputs) + len(result.failures) == len(texts)
+    assert len(result.outputs) == len(texts) and not result.failures
     assert result.outputs[0]["language"]["code"] == "und"
+    assert result.outputs[4]["text"] == "\ufffd lone"  # JSON can carry a lone surrogate; UTF-8 cannot
+    for doc in result.outputs:
+        for entity in doc["entities"]:
+            assert doc["text"][entity["start"]:entity["end"]] == entity["text"]
+    markup = next(doc for doc in result.outputs if doc["uid"] == "x:5")
+    assert {e["canonical"] for e in markup["entities"]} >= {
+        "Dinas Komunikasi dan Informatika Provinsi Kalimantan Selatan", "Kota Banjarmasin"}
+
+
+def test_entities_carry_canonical_forms_and_keywords_count_split_hashtags():
+    indonesian, english = enrich_records([
+        post("x:10", "Diskominfo Kalsel bantah hoaks vaksin di Banjarmasin, kata H. Sahbirin Noor #TolakHoaks"),
+        post("x:11", "WHO says the coconut water cure for COVID-19 shared in Jakarta is false"),
+    ]).outputs
+    found = {(e["label"], e["canonical"]) for e in indonesian["entities"]}
+    assert ("ORG", "Dinas Komunikasi dan Informatika Provinsi Kalimantan Selatan") in found
+    assert ("PER", "Sahbirin Noor") in found
+    assert "tolak hoaks" in indonesian["keywords"] and "vaksin" in indonesian["keywords"]
+    assert "di" not in indonesian["keywords"]
+    assert any(e["label"] == "LOC" and e["text"] == "Jakarta" for e in english["entities"])
+    assert "coconut water" in english["keywords"]
+    for doc in (indonesian, english):
+        for entity in doc["entities"]:
+            assert doc["text"][entity["start"]:entity["end"]] == entity["text"]
+
+
+def test_repeated_texts_reuse_the_analysis_even_in_other_casing(monkeypatch):
+    calls = []
+    real = entities.find_many
+    monkeypatch.setattr(entities, "find_many", lambda texts, langs: calls.append(list(texts)) or real(texts, langs))
+    text = "Pesan berantai: Polda Kalsel tangkap penyebar hoaks penculikan anak di Martapura 2099"
+    first = enrich_records([post("x:20", text)]).outputs[0]
+    again = enrich_records([post("x:21", text), post("x:22", text.upper()), post("x:23", "  " + text)]).outputs
+    assert calls == [[text]]  # the copies, however written, never reached the models
+    assert [doc["entities"] for doc in (first, again[0])] == [first["entities"]] * 2
+    for doc in again:
+        assert doc["language"] == first["language"] and doc["keywords"] == first["keywords"]
+        assert [e["canonical"] for e in doc["entities"]] == [e["canonical"] for e in first["entities"]]
+        for entity in doc["entities"]:
+            assert doc["text"][entity["start"]:entity["end"]] == entity["text"]
+    assert again[1]["entities"][0]["text"].isupper()
+    assert len(stage._by_normalized) <= len(stage._by_text)
+
+
+def test_enrichment_version_names_the_stage_and_a_digest_of_its_data():
+    code, digest = ENRICHMENT_VERSION.split("+")
+    assert int(code) == stage.STAGE_VERSION and len(digest) == 8
+    assert stage._data_digest() == digest

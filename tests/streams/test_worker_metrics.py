@@ -35,3 +35,6 @@ def test_dead_letters_show_in_the_metrics(settings, start_worker, monkeypatch, w
     assert _metric(text, 'pantau_dead_letters_total{stage="enrich"}') == 2
     assert _metric(text, 'pantau_posts_total{stage="enrich"}') == 1
 
+    assert _metric(text, 'pantau_post_latency_seconds_count{stage="index"}') >= 1
+    lag = [line for line in text.splitlines() if line.startswith("pantau_consumer_lag{")]
+    assert lag and all(float(line.split()[-1]) == 0 for line in lag)
