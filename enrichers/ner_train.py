@@ -20,6 +20,7 @@ The result is reproducible for a given seed on the same machine and spaCy versio
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shutil
 import sys
@@ -136,6 +137,21 @@ def _replace_model(src: Path, dest: Path) -> None:
             shutil.copytree(src / name, dest / name)
         elif (src / name).exists():
             shutil.copy2(src / name, dest / name)
+    _slim_strings(dest)
+
+
+def _slim_strings(model_dir: Path) -> None:
+    """Keep in ``vocab/strings.json`` only the strings a new pipeline has, plus the entity labels.
+
+    spaCy saves every string seen in training (about 1 MB here). The model needs none of them:
+    the embeddings hash the words, and a document adds its own strings when it is made.
+    """
+    labels = json.loads((model_dir / "meta.json").read_text(encoding="utf-8")).get("labels", {})
+    keep = set(spacy.blank("id").vocab.strings)
+    keep.update(label for names in labels.values() for label in names)
+    path = model_dir / "vocab" / "strings.json"
+    if path.exists():
+        path.write_text(json.dumps(sorted(keep), ensure_ascii=False), encoding="utf-8")
 
 
 def train(
