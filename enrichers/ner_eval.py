@@ -145,21 +145,38 @@ def main(path: str | Path, predict: Predictor | None = None) -> int:
 
     ``predict`` defaults to the shipped spaCy model. Returns 0, or 2 if the file cannot be read.
     """
-    try:
-        gold = read_examples(path)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        print(f"cannot read {path}: {exc}", file=sys.stderr)
-        return 2
+    return main_files([path], predict)
+
+
+def main_files(paths: Sequence[str | Path], predict: Predictor | None = None) -> int:
+    """:func:`main` for several files: one report each, then one for all of them together."""
+    golds = []
+    for path in paths:
+        try:
+            golds.append(read_examples(path))
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            print(f"cannot read {path}: {exc}", file=sys.stderr)
+            return 2
     if predict is None:
         predict = spacy_predictor()
-    texts = [example.text for example in gold]
-    predict(texts[:1])  # load the models outside the timing
-    start = time.perf_counter()
-    predicted = predict(texts)
-    elapsed = time.perf_counter() - start
-    print(format_report(evaluate(gold, predicted), title=f"named entities: {path}, {len(gold)} texts"))
+    first = next((gold[0].text for gold in golds if gold), None)
+    if first is not None:
+        predict([first])                                   # load the model outside the timing
+    all_gold, all_pred, n, elapsed = [], [], 0, 0.0
+    for path, gold in zip(paths, golds):
+        texts = [example.text for example in gold]
+        start = time.perf_counter()
+        predicted = predict(texts)
+        elapsed += time.perf_counter() - start
+        n += len(texts)
+        all_gold += gold
+        all_pred += predicted
+        print(format_report(evaluate(gold, predicted), title=f"named entities: {path}, {len(gold)} texts"), end="\n\n")
+    if len(paths) > 1:
+        print(format_report(evaluate(all_gold, all_pred), title=f"named entities: all {len(paths)} files, {n} texts"),
+              end="\n\n")
     if elapsed > 0:
-        print(f"\nprediction: {len(texts) / elapsed:,.0f} texts/s")
+        print(f"prediction: {n / elapsed:,.0f} texts/s")
     return 0
 
 
@@ -170,5 +187,4 @@ if __name__ == "__main__":
     parser.add_argument("file", nargs="+", help="labelled file(s), CoNLL or JSON Lines")
     parser.add_argument("--model", default=str(DEFAULT_MODEL), help="spaCy model directory")
     args = parser.parse_args()
-    predictor = spacy_predictor(args.model)
-    sys.exit(max(main(f, predictor) for f in args.file))
+    sys.exit(main_files(args.file, spacy_predictor(args.model)))

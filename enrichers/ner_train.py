@@ -7,12 +7,11 @@ is then copied to the output directory with only what ``spacy.load`` needs.
 
 By default the training data are the IndoNLU train splits of NERGrit (cased) and NER-P (all
 lower-case news) shipped in ``data/ner/``, and the dev data their valid splits. Social-media
-text comes both cased and lower-cased, so training adds, for each sentence:
+text comes both cased and lower-cased and is full of mentions, hashtags, links and emoji, none
+of them in the news corpora, so training adds (:func:`augment_examples`):
 
 - a lower-cased copy of every sentence that has capitals, and
-- a case-restored copy of every all-lower-case sentence: entity words title-cased (acronyms
-  such as ``KPK`` as seen in the cased sentences), other words in the form they most often have
-  inside a cased sentence, and a capital at the start.
+- for a quarter of the sentences, a copy with such tokens around it, outside any entity.
 
 The result is reproducible for a given seed on the same machine and spaCy version.
 """
@@ -22,13 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import random
 import shutil
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import spacy
 
@@ -47,8 +46,10 @@ DEFAULT_DEV = (CORPUS_DIR / "indonlu-nergrit" / "valid_preprocess.txt",
 
 # Files of a trained pipeline that spacy.load reads; anything else in model-best is left behind.
 _MODEL_FILES = ("config.cfg", "meta.json", "tokenizer", "vocab", "tok2vec", "ner")
-# Words left lower-case inside a case-restored entity ("Dinas Pendidikan dan Kebudayaan").
-_LOWER_IN_NAMES = frozenset("dan di ke dari untuk atas dengan yang pada of the and de van der da".split())
+# Social-media tokens for the noisy copies; all of them are outside any entity.
+_EMOJI = ("🙏", "😂", "🤣", "😡", "👍", "🔥", "😭", "🥲", "‼️", "🇮🇩")
+_DOMAINS = ("bit.ly", "x.com", "t.co", "facebook.com", "youtu.be", "detik.com", "kompas.com",
+            "kalselprov.go.id", "instagram.com", "blogspot.com")
 
 
 @spacy.registry.callbacks("pantau.ner_tokenizer.v1")
@@ -71,57 +72,48 @@ def _has_upper(text: str) -> bool:
     return any(ch.isupper() for ch in text)
 
 
-def learn_casing(examples: Iterable[Example], min_count: int = 2, min_share: float = 0.6) -> dict[str, str]:
-    """Lower-cased word -> its usual form in the cased examples (words after the first only).
+def social_noise(example: Example, rng: random.Random) -> Example:
+    """A copy of ``example`` with social-media tokens around it, none of them part of an entity.
 
-    A word is listed when one form has at least ``min_count`` occurrences and ``min_share`` of them.
+    A mention may go before the sentence; hashtags (made of the sentence's own words, so that a
+    place in a hashtag is not an entity), a URL and emoji may follow it.
     """
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for example in examples:
-        if _has_upper(example.text):
-            for word in example.text.split(" ")[1:]:
-                counts[word.lower()][word] += 1
-    casing = {}
-    for low, c in counts.items():
-        form, n = c.most_common(1)[0]
-        if n >= min_count and n >= min_share * sum(c.values()):
-            casing[low] = form
-    return casing
+    words = [w for w in example.text.split(" ") if w.isalpha()] or ["info"]
+    before, after = [], []
+    if rng.random() < 0.5:
+        before.append("@" + rng.choice(words).lower() + rng.choice(("", "_", "88", "_id", "2024")))
+    for _ in range(rng.choice((0, 1, 1, 2))):
+        after.append("#" + "".join(w.capitalize() for w in rng.sample(words, min(len(words), rng.choice((1, 2))))))
+    if rng.random() < 0.4:
+        after.append(f"https://{rng.choice(_DOMAINS)}/{rng.choice(words).lower()}{rng.randrange(100, 99999)}")
+    if rng.random() < 0.4:
+        after.append(rng.choice(_EMOJI) * rng.choice((1, 1, 2, 3)))
+    rng.shuffle(after)
+    if not before and not after:
+        after.append(rng.choice(_EMOJI))
+    prefix = " ".join(before) + " " if before else ""
+    text = prefix + example.text + (" " + " ".join(after) if after else "")
+    shift = len(prefix)
+    return Example(text, tuple((s + shift, e + shift, label) for s, e, label in example.spans))
 
 
-def restore_case(example: Example, casing: dict[str, str]) -> Example:
-    """A cased copy of an all-lower-case example (see the module docstring); spans are unchanged."""
-    inside = [False] * (len(example.text) + 1)
-    for start, end, _ in example.spans:
-        for i in range(start, end):
-            inside[i] = True
-    words, pos = [], 0
-    for i, word in enumerate(example.text.split(" ")):
-        known = casing.get(word)
-        if inside[pos] and word not in _LOWER_IN_NAMES:
-            new = known if known and _has_upper(known) else word[:1].upper() + word[1:]
-        else:
-            new = known or word
-        if i == 0:
-            new = new[:1].upper() + new[1:]
-        words.append(new if len(new) == len(word) else word)
-        pos += len(word) + 1
-    return Example(" ".join(words), example.spans)
+def augment_examples(examples: Sequence[Example], seed: int = 0, noisy_share: float = 0.25) -> list[Example]:
+    """The examples, a lower-cased copy of each one that has capitals, and noisy copies of some.
 
-
-def case_variants(examples: Sequence[Example]) -> list[Example]:
-    """The examples followed by their lower-cased and case-restored copies (module docstring)."""
-    casing = learn_casing(examples)
+    ``noisy_share`` of the examples (drawn with ``seed``) get a :func:`social_noise` copy, half of
+    those lower-cased when the example has capitals.
+    """
+    rng = random.Random(seed)
     extra = []
     for example in examples:
+        lower = None
         if _has_upper(example.text):
-            lower = example.text.lower()
-            if len(lower) == len(example.text):     # a few characters change length when lowered
-                extra.append(Example(lower, example.spans))
-        elif example.spans:
-            restored = restore_case(example, casing)
-            if restored.text != example.text:
-                extra.append(restored)
+            text = example.text.lower()
+            if len(text) == len(example.text):          # a few characters change length when lowered
+                lower = Example(text, example.spans)
+                extra.append(lower)
+        if rng.random() < noisy_share:
+            extra.append(social_noise(lower if lower and rng.random() < 0.5 else example, rng))
     return [*examples, *extra]
 
 
@@ -138,6 +130,14 @@ def _replace_model(src: Path, dest: Path) -> None:
         elif (src / name).exists():
             shutil.copy2(src / name, dest / name)
     _slim_strings(dest)
+    _forget_paths(dest)
+
+
+def _forget_paths(model_dir: Path) -> None:
+    """Reset the training and dev paths in the model's config: they named a deleted temporary directory."""
+    config = spacy.util.load_config(model_dir / "config.cfg", interpolate=False)
+    config["paths"]["train"] = config["paths"]["dev"] = None
+    config.to_disk(model_dir / "config.cfg")
 
 
 def _slim_strings(model_dir: Path) -> None:
@@ -168,8 +168,8 @@ def train(
     """Train an NER model on labelled files and write it to ``output_dir``; return that path.
 
     ``train_paths`` and ``dev_paths`` default to the IndoNLU train and valid splits in
-    ``data/ner/``. ``augment`` adds the case variants of the training sentences (not of the dev
-    ones). ``max_epochs`` and ``overrides`` (dotted spaCy config keys) change the config.
+    ``data/ner/``. ``augment`` adds the copies of :func:`augment_examples` to the training
+    sentences (not to the dev ones). ``max_epochs`` and ``overrides`` (dotted spaCy config keys) change the config.
     """
     from spacy.cli.train import train as spacy_train
 
@@ -178,7 +178,7 @@ def train(
     if not train_examples or not dev_examples:
         raise ValueError("no training or no dev examples")
     if augment:
-        train_examples = case_variants(train_examples)
+        train_examples = augment_examples(train_examples, seed=seed)
     nlp = make_tokenizer_trimmer()(spacy.blank("id"))     # the tokenizer the model will have
     settings = {"system.seed": seed}
     if max_epochs is not None:
@@ -201,14 +201,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--train", action="append", metavar="FILE",
                         help="labelled training file, CoNLL or JSON Lines (repeatable; default: IndoNLU train splits)")
     parser.add_argument("--dev", action="append", metavar="FILE",
-                        help="labelled dev file for choosing the best model (repeatable; default: IndoNLU valid splits)")
+                        help="labelled dev file, to choose the best model (repeatable; default: IndoNLU valid splits)")
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT), metavar="DIR", help="model directory (replaced)")
     parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="spaCy training config")
     parser.add_argument("--max-epochs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-augment", action="store_true", help="do not add case variants")
+    parser.add_argument("--no-augment", action="store_true", help="do not add lower-cased and noisy copies")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if not log.handlers:                # spaCy logs its own progress; show only ours besides
+        log.addHandler(logging.StreamHandler())
+        log.setLevel(logging.INFO)
     start = time.perf_counter()
     out = train(args.train, args.dev, args.output, args.config,
                 max_epochs=args.max_epochs, seed=args.seed, augment=not args.no_augment)

@@ -61,7 +61,8 @@ def test_conll_i_without_b_and_adjacent_entities(tmp_path):
         "piala\tB-EVT\ndunia\tI-PPL\n"               # I-PPL after a dropped label: a new entity
     ))
     (example,) = read_conll(path)
-    assert _words(example) == [("ahok", "PER"), ("anies", "PER"), ("sandi", "PER"), ("jakarta", "LOC"), ("dunia", "PER")]
+    assert _words(example) == [
+        ("ahok", "PER"), ("anies", "PER"), ("sandi", "PER"), ("jakarta", "LOC"), ("dunia", "PER")]
 
 
 def test_conll_rejects_a_line_without_tag(tmp_path):
@@ -131,18 +132,28 @@ def test_to_docs_expands_to_tokens_and_counts_skips():
     assert [t.ent_iob_ for t in restored[0]] == ["O", "B", "O"]   # unannotated tokens are O, not missing
 
 
-def test_case_variants_lower_and_restore():
-    cased = [Example("Kemarin Presiden Joko Widodo ke KPK", ((17, 28, "PER"), (32, 35, "ORG"))),
-             Example("Lalu KPK memanggil Presiden", ((5, 8, "ORG"),))]
-    text = "kepala dinas pendidikan dan kebudayaan menyatakan kpk memanggil presiden"
-    org1, org2 = text.index("dinas"), text.index("kpk")
-    lower = Example(text, ((org1, text.index(" menyatakan"), "ORG"), (org2, org2 + 3, "ORG")))
-    out = ner_train.case_variants([*cased, lower])
-    assert out[:3] == [*cased, lower]
-    assert out[3:5] == [Example(e.text.lower(), e.spans) for e in cased]
-    # entity words title-cased except "dan", "KPK" as the cased sentences write it, other words in
-    # their usual cased form ("Presiden" twice in the cased sentences), first letter capitalised
-    assert out[5:] == [Example("Kepala Dinas Pendidikan dan Kebudayaan menyatakan KPK memanggil Presiden", lower.spans)]
+def test_augment_adds_lower_case_and_noisy_copies():
+    cased = Example("Kemarin Presiden Joko Widodo ke KPK", ((17, 28, "PER"), (32, 35, "ORG")))
+    lower = Example("kepala dinas kota manado amos kenda", ((18, 24, "LOC"), (25, 35, "PER")))
+    examples = [cased, lower] * 20
+    out = ner_train.augment_examples(examples, seed=3)
+    assert out[:40] == examples
+    assert out.count(Example(cased.text.lower(), cased.spans)) == 20      # lower-cased copies
+    assert lower not in out[40:]                                           # nothing to lower-case
+    noisy = [e for e in out[40:] if e.text.lower() not in (cased.text.lower(), lower.text)]
+    assert 3 <= len(noisy) <= 20                                           # about a quarter
+    for example in noisy:
+        source = cased if "joko" in example.text.lower() else lower
+        assert source.text.lower() in example.text.lower()
+        # the entities are the same words, moved by what was put in front
+        assert [example.text[s:e].lower() for s, e, _ in example.spans] == [
+            source.text[s:e].lower() for s, e, _ in source.spans]
+        assert [label for *_, label in example.spans] == [label for *_, label in source.spans]
+        added = example.text.lower().replace(source.text.lower(), " ").split()
+        assert added and all(t[0] in "@#h" or not t.isalnum() for t in added), added
+    assert ner_train.augment_examples(examples, seed=3) == out                       # reproducible
+    assert ner_train.augment_examples(examples, seed=3, noisy_share=0) == out[:40] + [
+        e for e in out[40:] if e not in noisy]
 
 
 def test_tiny_training_run_gives_a_loadable_model(tmp_path):
@@ -150,10 +161,14 @@ def test_tiny_training_run_gives_a_loadable_model(tmp_path):
     dev = tmp_path / "dev.jsonl"
     sentences = (NERGRIT / "train_preprocess.txt").read_text(encoding="utf-8").split("\n\n")[:30]
     train.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
-    dev.write_text(json.dumps({"text": "Presiden Joko Widodo di Jakarta", "entities": [[9, 20, "PER"], [24, 31, "LOC"]]}) + "\n")
+    gold = {"text": "Presiden Joko Widodo di Jakarta", "entities": [[9, 20, "PER"], [24, 31, "LOC"]]}
+    dev.write_text(json.dumps(gold) + "\n")
     out = ner_train.train([train], [dev], tmp_path / "model", max_epochs=2)
     assert out == tmp_path / "model"
     assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "meta.json", "ner", "tok2vec", "tokenizer", "vocab"]
+    assert spacy.util.load_config(out / "config.cfg", interpolate=False)["paths"]["train"] is None
+    strings = json.loads((out / "vocab" / "strings.json").read_text(encoding="utf-8"))
+    assert {"PER", "LOC", "ORG"} <= set(strings) and "Kontribusinya" not in strings   # training words dropped
     nlp = spacy.load(out)
     assert nlp.pipe_names == ["tok2vec", "ner"]
     assert set(nlp.get_pipe("ner").labels) == {"PER", "LOC", "ORG"}
