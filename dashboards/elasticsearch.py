@@ -13,7 +13,7 @@ from pantau.config import Settings
 log = logging.getLogger(__name__)
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
-INDICES = ("posts",)
+INDICES = ("posts", "narratives")
 
 
 def load_mapping(name: str) -> dict:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Sequence
 
 from enrichers import entities, extract, langid
+from enrichers.claims import DEFAULT_CATALOGUE, ClaimMatcher, fact_check_verdict, load_catalogue
 from enrichers.keywords import keywords
 from enrichers.normalize import normalize
 from pantau.post import InvalidPost, parse_post
@@ -147,8 +148,45 @@ def analyse(texts: list[str]) -> list[Analysis]:
     return [_by_text[text] for text in texts]
 
 
-def enrich_records(raws: Sequence[bytes | str | dict]) -> StageResult:
-    """Validate and enrich a batch of raw posts; never raises for bad input."""
+_matchers: dict[str, ClaimMatcher] = {}
+
+
+def default_matcher(catalogue: Path | None = None) -> ClaimMatcher:
+    """The claim matcher over a catalogue file (default: the shipped one), built once per file."""
+    path = str(catalogue or DEFAULT_CATALOGUE)
+    if path not in _matchers:
+        _matchers[path] = ClaimMatcher(load_catalogue(path))
+    return _matchers[path]
+
+
+def claim_fields(post: dict, normalized: str, matcher: ClaimMatcher) -> None:
+    """Set ``fact_check`` (the post is itself a debunk) and ``claim`` (the known claim it retells)."""
+    if not post.get("fact_check"):
+        verdict = fact_check_verdict(post.get("text") or "")
+        if verdict:
+            post["fact_check"] = {"verdict": verdict, "detected_by": "text"}
+    match = matcher.match(normalized) if normalized else None
+    if match is not None:
+        post["claim"] = {**match.claim.to_dict(), "score": round(match.score, 3), "via": "post"}
+        post["claim"].pop("aliases", None)
+
+
+def warm_up() -> None:
+    """Load every model now (the language identifier, both entity pipelines), not on the first batch.
+
+    A worker calls this before it joins its consumer group: loading takes seconds, and a worker
+    that blocks that long in the middle of a group rebalance stalls the whole group.
+    """
+    entities.find_many(["Presiden Joko Widodo di Jakarta", "President Biden in Washington"], ["id", "en"])
+    langid.identify_many(["siap"])
+
+
+def enrich_records(raws: Sequence[bytes | str | dict], matcher: ClaimMatcher | None = None) -> StageResult:
+    """Validate and enrich a batch of raw posts; never raises for bad input.
+
+    ``matcher`` holds the known claims (default: the shipped catalogue).
+    """
+    matcher = matcher or default_matcher()
     result = StageResult()
     posts = []
     for position, raw in enumerate(raws):
@@ -173,6 +211,8 @@ def enrich_records(raws: Sequence[bytes | str | dict]) -> StageResult:
         }
         doc["entities"] = analysis.entities
         doc["keywords"] = analysis.keywords
+        doc["fingerprint"] = hashlib.blake2b(analysis.normalized.encode(), digest_size=8).hexdigest()
+        claim_fields(doc, analysis.normalized, matcher)
         doc["enrichment_version"] = ENRICHMENT_VERSION
         doc["enriched_at"] = now
         result.outputs.append(doc)

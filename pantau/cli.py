@@ -58,8 +58,11 @@ def worker(
         os.environ["PANTAU_WORKER_INSTANCE_ID"] = instance_id
     from faust import Worker
 
+    from enrichers.stage import warm_up
     from pantau import metrics  # noqa: F401 - registers the metrics before the server starts
     from streams.app import create_app
+
+    warm_up()
 
     with backends() as settings:
         provision(settings)
@@ -104,6 +107,56 @@ def enrich(
 
     counts = run_stage(enrich_records, "enrich", input, output, dead_letters, batch_size)
     typer.echo(f"enriched {counts[0]}, dead-lettered {counts[1]}", err=True)
+
+
+@app.command()
+def narratives(
+    target: str = typer.Argument(..., help="a JSON Lines file of posts (raw or enriched) to group offline, "
+                                           "or 'top' for what is trending now in the narratives index"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="FILE: posts with narratives; default stdout"),
+    summaries: Optional[Path] = typer.Option(None, help="FILE: also write each narrative's spread summary here"),
+    min_posts: int = typer.Option(2, min=1, help="FILE: smallest narrative to summarise"),
+    limit: int = typer.Option(20, min=1, help="top: rows"),
+    since: float = typer.Option(24.0, help="top: only narratives seen in the last N hours"),
+) -> None:
+    """Group posts into narratives offline (FILE), or show the trending narratives (top)."""
+    from pantau import narratives_cli
+
+    if target == "top":
+        with backends() as settings:
+            provision(settings)
+            typer.echo(narratives_cli.show_top(settings, limit, since))
+        return
+    path = Path(target)
+    if not path.is_file():
+        raise typer.BadParameter(f"{target} is not a file (give a JSON Lines file, or 'top')", param_hint="TARGET")
+    narratives_cli.run_offline(path, output, summaries, min_posts)
+
+
+@app.command()
+def narrative(narrative_id: str = typer.Argument(..., help="a narrative id (the uid of its first post)")) -> None:
+    """One narrative: posts per hour by platform, cascade, first posters, top spreaders, samples."""
+    from pantau import narratives_cli
+
+    with backends() as settings:
+        provision(settings)
+        shown = narratives_cli.show_narrative(settings, narrative_id)
+    if shown is None:
+        typer.echo(f"no narrative {narrative_id} in the narratives index "
+                   f"(narratives of one post get no summary; try 'pantau narratives top')", err=True)
+        sys.exit(1)
+    typer.echo(shown)
+
+
+@eval_app.command("narratives")
+def eval_narratives(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines posts with a gold narrative"),
+    gold_field: str = typer.Option("narrative_gold", help="the field holding each post's true narrative"),
+) -> None:
+    """Narrative grouping: B-cubed and pairwise precision, recall and F1 against gold labels."""
+    from pantau.narratives_cli import evaluate_file
+
+    typer.echo(evaluate_file(file, gold_field))
 
 
 @app.command()

@@ -50,6 +50,10 @@ _FIXES = {
     "index_prefix": "use lower-case letters, digits, '_' or '-' only",
     "metrics_port": "give a port number from 1 to 65535, or 0 for no metrics endpoint",
     "connectors_metrics_port": "give a port number from 1 to 65535, or 0 for no metrics endpoint",
+    "narrative_refresh_seconds": "give seconds above 0, at most 3600",
+    "narrative_max_posts": "give a whole number from 100 to 1000000",
+    "narrative_min_posts": "give a whole number from 1 to 1000",
+    "claims_file": "give the path of a JSON Lines claim catalogue (see data/claims/README.md)",
     "worker_instance_id": "use letters, digits, '.', '_' or '-', unique per worker (or 'hostname')",
 }
 
@@ -99,6 +103,16 @@ class Settings(BaseSettings):
     # once instead of after a rebalance. "hostname" means this machine's or container's name.
     worker_instance_id: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]+$")
     metrics_port: int = Field(0, ge=0, le=65535, description="Prometheus endpoint port; 0 = off")
+
+    # Narratives and known claims.
+    # At most one spread-summary refresh per narrative per this many seconds (per worker).
+    narrative_refresh_seconds: float = Field(5.0, gt=0, le=3600)
+    # Posts read per refresh; a larger narrative's summary is built from its earliest posts
+    # (counts stay exact) and says "sampled".
+    narrative_max_posts: int = Field(50_000, ge=100, le=1_000_000)
+    # Narratives with fewer posts get no summary in the narratives index (singletons are most posts).
+    narrative_min_posts: int = Field(2, ge=1, le=1000)
+    claims_file: Path | None = None  # None: the catalogue shipped in data/claims/catalogue.jsonl
 
     # Ingest connectors (pantau connectors ...).
     connectors_file: Path = Path("connectors.yaml")

@@ -129,6 +129,10 @@ def run_demo(settings: Settings, files: list[Path], *, workers: int, timeout: fl
         if indexed != valid or letters != invalid:
             typer.echo(f"INCOMPLETE after {elapsed:.1f}s: {indexed}/{valid} indexed, {letters}/{invalid} "
                        f"dead-lettered; worker logs in {log_dir}", err=True)
+            for number, process in enumerate(processes):
+                tail = (log_dir / f"worker-{number}.log").read_text(errors="replace").splitlines()[-15:]
+                state = "running" if process.poll() is None else f"exited with {process.returncode}"
+                typer.echo(f"--- worker-{number} ({state}), last lines of its log:\n" + "\n".join(tail), err=True)
             return 1
         typer.echo(f"all {valid} valid posts searchable, {invalid} dead-lettered, in {elapsed:.1f}s")
         return 0

@@ -136,9 +136,14 @@ class Enrichment(_Open):
     text_normalized: str = ""
     entities: list[Entity] = []
     keywords: list[str] = []
-    fingerprint: str | None = None
+    fingerprint: str | None = None  # digest of the normalised text: equal for copies
+    claim: dict[str, Any] | None = None  # the known debunked claim it retells (enrichers.claims)
+    fact_check: dict[str, Any] | None = None  # set when the post is itself a debunk
+    # Added by the narrative stage (enrichers.narratives):
     narrative_id: str | None = None
-    matched_claim: dict[str, Any] | None = None
+    narrative_via: str | None = None
+    narrative_merged: list[str] = []
+    narrative_reason: str | None = None
 
 
 def _describe(error: ValidationError) -> str:

@@ -1,4 +1,6 @@
-"""The agents: enrich (posts.raw -> posts.enriched) and index (posts.enriched -> Elasticsearch).
+"""The agents: enrich (posts.raw -> posts.enriched), the narrative agents
+(streams/narrative_agents.py: posts.enriched -> posts.narrated, narratives.changed) and index
+(posts.narrated -> Elasticsearch, then narratives.changed).
 
 Each agent takes a batch (``stream.take_events``), hands it to a pure function, sends the
 outputs, and dead-letters each failure with the original bytes, the stage, the reason and the
@@ -19,6 +21,7 @@ from pantau.config import Settings
 from pantau.deadletter import dead_letter
 from streams import topics
 from streams.indexer import BulkPolicy, index_batch
+from streams.narrative_agents import narrative_changes, register_narrative_agents
 
 
 def _raw_topic(app: faust.App, name: str) -> faust.TopicT:
@@ -29,6 +32,8 @@ def register_agents(app: faust.App, settings: Settings) -> None:
     """Define the enrich and index agents on ``app``."""
     raw = _raw_topic(app, settings.topic(topics.RAW))
     enriched = _raw_topic(app, settings.topic(topics.ENRICHED))
+    narrated = _raw_topic(app, settings.topic(topics.NARRATED))
+    changed = _raw_topic(app, settings.topic(topics.NARRATIVES_CHANGED))
     dlq = _raw_topic(app, settings.topic(topics.DLQ))
     posts_index = settings.index("posts")
     policy = BulkPolicy.from_settings(settings)
@@ -68,7 +73,9 @@ def register_agents(app: faust.App, settings: Settings) -> None:
             metrics.POSTS.labels(stage="enrich").inc(len(result.outputs))
             observe(events, "enrich")
 
-    @app.agent(enriched, name="index")
+    register_narrative_agents(app, settings, send, send_dead_letter, observe, raw_topic=_raw_topic)
+
+    @app.agent(narrated, name="index")
     async def index(stream: faust.StreamT) -> None:
         es = async_elasticsearch_client(settings)
         try:
@@ -80,7 +87,7 @@ def register_agents(app: faust.App, settings: Settings) -> None:
         async for events in stream.take_events(settings.index_batch_size, within=settings.batch_within_seconds):
             # The key is the uid (the enrich agent sets it): the bytes go to Elasticsearch as they
             # are, unparsed; a later copy of the same post in one batch wins.
-            docs, origin = {}, {}
+            docs, origin, narratives = {}, {}, {}
             for event in events:
                 if not event.key or not event.value:
                     await send_dead_letter(event, "index", "enriched record without uid key or value",
@@ -88,9 +95,14 @@ def register_agents(app: faust.App, settings: Settings) -> None:
                     continue
                 uid = event.key.decode("utf-8", "replace")
                 docs[uid], origin[uid] = event.value, event
+                for narrative_id, merged in narrative_changes(event.value):
+                    narratives.setdefault(narrative_id, set()).update(merged)
             with metrics.STAGE_SECONDS.labels(stage="index").time():
                 failures = await index_batch(es, posts_index, docs, policy)
             for uid, reason in failures:
                 await send_dead_letter(origin[uid], "index", reason, origin[uid].value)
             metrics.POSTS.labels(stage="index").inc(len(docs) - len(failures))
+            # After the posts are in the index, so that the spread agent finds them there.
+            for narrative_id, merged in narratives.items():
+                await send(changed, narrative_id.encode(), orjson.dumps({"id": narrative_id, "merged": sorted(merged)}))
             observe(events, "index")

@@ -18,7 +18,13 @@ ENRICHED = "posts.enriched"
 ALERTS = "alerts"
 DLQ = "dlq"
 CLAIMS = "claims"  # fact-check verdicts from debunk feeds (connectors' claims())
-ALL = (RAW, ENRICHED, ALERTS, DLQ, CLAIMS)
+NARRATIVE_ASSIGN = "narratives.assign"  # batches of enriched posts for the one narrative assigner
+NARRATED = "posts.narrated"  # enriched posts with their narrative, for the indexer
+NARRATIVES_CHANGED = "narratives.changed"  # narrative ids whose spread summary is out of date
+ALL = (RAW, ENRICHED, ALERTS, DLQ, CLAIMS, NARRATIVE_ASSIGN, NARRATED, NARRATIVES_CHANGED)
+
+#: Topics that must have exactly one partition (see enrichers/narratives.py for why).
+SINGLE_PARTITION = (NARRATIVE_ASSIGN,)
 
 
 def ensure_topics(settings: Settings) -> list[str]:
@@ -30,10 +36,10 @@ def ensure_topics(settings: Settings) -> list[str]:
     admin = KafkaAdminClient(**kafka_python_config(settings), client_id="pantau-setup")
     try:
         existing = set(admin.list_topics())
-        wanted = [settings.topic(name) for name in ALL]
         missing = [
-            NewTopic(name, settings.topic_partitions, settings.topic_replication_factor)
-            for name in wanted if name not in existing
+            NewTopic(settings.topic(name), 1 if name in SINGLE_PARTITION else settings.topic_partitions,
+                     settings.topic_replication_factor)
+            for name in ALL if settings.topic(name) not in existing
         ]
         if missing:
             try:
