@@ -22,7 +22,8 @@ The grouping is the connected components of the key graph, so it does not depend
 order in which posts arrive. A narrative's id is the uid of the post that founded it. When a
 post bridges two narratives they merge: the one whose founding post is older survives (ids are
 stable: a narrative never changes its id unless it is merged away), and the post records the
-ids merged away in ``narrative_merged`` so that the index can follow.
+ids merged away in ``narrative_merged`` so that the index can follow (every post that reaches
+a merged-away id through its keys records it again, so a replay after a crash does too).
 
 State is one mutable mapping of strings (a dict offline, a changelog-backed Faust table in the
 stream), with three kinds of entries, each written once:
@@ -186,9 +187,11 @@ class NarrativeIndex:
     def assign(self, post: dict, keys: list[tuple[str, str]]) -> Assignment:
         """Put one post (with its grouping keys) into a narrative, merging what it bridges."""
         found: dict[str, str] = {}  # surviving narrative -> how the post reached it
+        owners: set[str] = set()
         for kind, key in keys:
             owner = self.state.get(f"k|{key}")
             if owner is not None:
+                owners.add(owner)
                 found.setdefault(self.find(owner), kind)
         if not found:
             narrative_id, via = post["uid"], "new"
@@ -196,9 +199,12 @@ class NarrativeIndex:
         else:
             narrative_id = min(found, key=lambda n: (self._founded(n), n))
             via = found[narrative_id]
-        merged = sorted(n for n in found if n != narrative_id)
-        for old in merged:
-            self.state[f"m|{old}"] = narrative_id
+        for old in found:
+            if old != narrative_id:
+                self.state[f"m|{old}"] = narrative_id
+        # Every id the post reached other than the survivor, including ids merged earlier: a
+        # replayed post (after a crash) reports the merge again, so the index still follows it.
+        merged = sorted((owners | set(found)) - {narrative_id})
         for _, key in keys:
             if f"k|{key}" not in self.state:
                 self.state[f"k|{key}"] = narrative_id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,8 @@ train_app = typer.Typer(help="Train a model from labelled files.", no_args_is_he
 app.add_typer(train_app, name="train")
 from pantau.connectors_cli import connectors_app  # noqa: E402
 app.add_typer(connectors_app, name="connectors")
+from pantau.claims_cli import claims_app  # noqa: E402
+app.add_typer(claims_app, name="claims")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_FILES = [REPO / "data/sample/posts.jsonl", REPO / "data/sample/posts.csv", REPO / "data/sample/malformed.jsonl"]
@@ -62,6 +65,8 @@ def worker(
     from pantau import metrics  # noqa: F401 - registers the metrics before the server starts
     from streams.app import create_app
 
+    # Until Faust installs its own handlers, a stop request during the model loading is a clean exit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     warm_up()
 
     with backends() as settings:
@@ -146,6 +151,18 @@ def narrative(narrative_id: str = typer.Argument(..., help="a narrative id (the 
                    f"(narratives of one post get no summary; try 'pantau narratives top')", err=True)
         sys.exit(1)
     typer.echo(shown)
+
+
+@eval_app.command("claims")
+def eval_claims(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines: text, claim_id (null: none)"),
+    catalogue: Optional[Path] = typer.Option(None, exists=True, dir_okay=False, help="default: the shipped catalogue"),
+    split: Optional[str] = typer.Option(None, help="only examples of this split (dev or test)"),
+) -> None:
+    """Claim matching: top-1 accuracy, precision and recall of "matched anything"."""
+    from pantau.claims_cli import eval_claims as evaluate
+
+    sys.exit(evaluate(file, catalogue, split))
 
 
 @eval_app.command("narratives")

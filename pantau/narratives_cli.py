@@ -23,8 +23,10 @@ from ingestors.file_replay import jsonl_lines
 from pantau.deadletter import dead_letter
 
 
-def read_posts(path: Path, dead_letters) -> list[dict]:
-    """Posts of a JSON Lines file, enriched where they are not yet; refused lines go to ``dead_letters``."""
+def read_posts(path: Path, dead_letters=None) -> list[dict]:
+    """Posts of a JSON Lines file, enriched where they are not yet; refused lines go to ``dead_letters``
+    (a binary file; default stderr)."""
+    dead_letters = dead_letters or sys.stderr.buffer
     with open(path, "rb") as source:
         lines = list(jsonl_lines(source))
     posts: list[dict | None] = [None] * len(lines)

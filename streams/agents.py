@@ -20,8 +20,10 @@ from pantau.clients import async_elasticsearch_client
 from pantau.config import Settings
 from pantau.deadletter import dead_letter
 from streams import topics
+from streams.claims_follower import ClaimsFollower
 from streams.indexer import BulkPolicy, index_batch
-from streams.narrative_agents import narrative_changes, register_narrative_agents
+from streams import narrative_store
+from streams.narrative_agents import register_narrative_agents
 
 
 def _raw_topic(app: faust.App, name: str) -> faust.TopicT:
@@ -37,6 +39,11 @@ def register_agents(app: faust.App, settings: Settings) -> None:
     dlq = _raw_topic(app, settings.topic(topics.DLQ))
     posts_index = settings.index("posts")
     policy = BulkPolicy.from_settings(settings)
+    claims = ClaimsFollower(settings)
+
+    @app.task
+    async def follow_claims() -> None:
+        claims.start()
 
     async def send(topic: faust.TopicT, key: bytes | None, value: bytes) -> None:
         # Straight to the producer: Faust's topic.send() costs far more per message, and the
@@ -65,7 +72,7 @@ def register_agents(app: faust.App, settings: Settings) -> None:
         async for events in stream.take_events(settings.enrich_batch_size, within=settings.batch_within_seconds):
             originals = [event.value or b"" for event in events]
             with metrics.STAGE_SECONDS.labels(stage="enrich").time():
-                result = enrich_records(originals)
+                result = enrich_records(originals, claims.matcher())
             for doc in result.outputs:
                 await send(enriched, doc["uid"].encode(), orjson.dumps(doc))
             for position, reason in result.failures:
@@ -73,7 +80,8 @@ def register_agents(app: faust.App, settings: Settings) -> None:
             metrics.POSTS.labels(stage="enrich").inc(len(result.outputs))
             observe(events, "enrich")
 
-    register_narrative_agents(app, settings, send, send_dead_letter, observe, raw_topic=_raw_topic)
+    register_narrative_agents(app, settings, send, send_dead_letter, observe, raw_topic=_raw_topic,
+                              matcher=claims.matcher)
 
     @app.agent(narrated, name="index")
     async def index(stream: faust.StreamT) -> None:
@@ -85,9 +93,9 @@ def register_agents(app: faust.App, settings: Settings) -> None:
 
     async def _index_stream(stream: faust.StreamT, es) -> None:
         async for events in stream.take_events(settings.index_batch_size, within=settings.batch_within_seconds):
-            # The key is the uid (the enrich agent sets it): the bytes go to Elasticsearch as they
-            # are, unparsed; a later copy of the same post in one batch wins.
-            docs, origin, narratives = {}, {}, {}
+            # The key is the uid (the assign agent sets it); a later copy of the same post in
+            # one batch wins.
+            docs, origin = {}, {}
             for event in events:
                 if not event.key or not event.value:
                     await send_dead_letter(event, "index", "enriched record without uid key or value",
@@ -95,14 +103,13 @@ def register_agents(app: faust.App, settings: Settings) -> None:
                     continue
                 uid = event.key.decode("utf-8", "replace")
                 docs[uid], origin[uid] = event.value, event
-                for narrative_id, merged in narrative_changes(event.value):
-                    narratives.setdefault(narrative_id, set()).update(merged)
             with metrics.STAGE_SECONDS.labels(stage="index").time():
+                docs, changes = await narrative_store.follow_merges(es, settings, docs)
                 failures = await index_batch(es, posts_index, docs, policy)
             for uid, reason in failures:
                 await send_dead_letter(origin[uid], "index", reason, origin[uid].value)
             metrics.POSTS.labels(stage="index").inc(len(docs) - len(failures))
             # After the posts are in the index, so that the spread agent finds them there.
-            for narrative_id, merged in narratives.items():
+            for narrative_id, merged in changes.items():
                 await send(changed, narrative_id.encode(), orjson.dumps({"id": narrative_id, "merged": sorted(merged)}))
             observe(events, "index")

@@ -14,17 +14,23 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable, Iterator
 
 import faust
 import orjson
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception_type, wait_exponential_jitter
 
 from enrichers.narratives import assign_narratives
 from pantau import metrics
 from pantau.clients import async_elasticsearch_client
 from pantau.config import Settings
 from streams import narrative_store, topics
+
+log = logging.getLogger(__name__)
 
 #: Largest message the funnel writes (the Kafka default limit is 1 MB).
 MAX_PACK_BYTES = 512 * 1024
@@ -44,21 +50,8 @@ def pack(records: list[bytes]) -> Iterator[bytes]:
         yield b"\n".join(chunk)
 
 
-def narrative_changes(value: bytes) -> list[tuple[str, list[str]]]:
-    """(narrative id, ids it merged) that an indexed post changes; [] for a post without one."""
-    try:
-        post = orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return []
-    narrative_id = post.get("narrative_id")
-    if not isinstance(narrative_id, str):
-        return []
-    merged = [m for m in post.get("narrative_merged") or [] if isinstance(m, str)]
-    return [(narrative_id, merged)]
-
-
 def register_narrative_agents(app: faust.App, settings: Settings, send: Callable, send_dead_letter: Callable,
-                              observe: Callable, raw_topic: Callable) -> None:
+                              observe: Callable, raw_topic: Callable, matcher: Callable) -> None:
     """Define the funnel, assign and spread agents and the narrative table on ``app``."""
     enriched = raw_topic(app, settings.topic(topics.ENRICHED))
     to_assign = raw_topic(app, settings.topic(topics.NARRATIVE_ASSIGN))
@@ -124,7 +117,12 @@ def register_narrative_agents(app: faust.App, settings: Settings, send: Callable
                         await send_dead_letter(event, "spread", f"unreadable narrative change: {exc!r}",
                                                event.value or b"")
                 started = time.monotonic()
-                await narrative_store.refresh(es, settings, changes)
+                # Summaries are rebuilt from the index, so waiting out an outage loses nothing.
+                async for attempt in AsyncRetrying(retry=retry_if_exception_type((TransportError, ApiError)),
+                                                   wait=wait_exponential_jitter(initial=1, max=60),
+                                                   before_sleep=before_sleep_log(log, logging.WARNING)):
+                    with attempt:
+                        await narrative_store.refresh(es, settings, changes, matcher())
                 metrics.STAGE_SECONDS.labels(stage="spread").observe(time.monotonic() - started)
         finally:
             await es.close()

@@ -17,10 +17,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from elasticsearch import AsyncElasticsearch, NotFoundError
+import orjson
+from elasticsearch import AsyncElasticsearch, ConflictError
 
 from enrichers import claims as claim_catalogue
-from enrichers.spread import summarise
+from enrichers.spread import iso, summarise
 from pantau.config import Settings
 from streams.indexer import BulkPolicy, index_batch
 
@@ -33,22 +34,84 @@ POST_FIELDS = ["uid", "platform", "author", "text", "created_at", "reshare_of", 
 PAGE = 5000
 
 
-async def _narrative(es: AsyncElasticsearch, index: str, narrative_id: str) -> dict | None:
-    try:
-        return (await es.get(index=index, id=narrative_id))["_source"]
-    except NotFoundError:
-        return None
+async def _narratives(es: AsyncElasticsearch, index: str, ids: list[str],
+                      versions: dict[str, tuple[int, int]] | None = None) -> dict[str, dict]:
+    """The narratives documents that exist among ``ids``, in one request; ``versions`` gets their
+    (seq_no, primary_term), for writes that must not overwrite a newer document."""
+    if not ids:
+        return {}
+    found = await es.mget(index=index, ids=ids)
+    docs = [doc for doc in found["docs"] if doc.get("found")]
+    if versions is not None:
+        versions.update((doc["_id"], (doc["_seq_no"], doc["_primary_term"])) for doc in docs)
+    return {doc["_id"]: doc["_source"] for doc in docs}
 
 
-async def _survivor(es: AsyncElasticsearch, index: str, narrative_id: str) -> tuple[str, dict | None]:
+async def _survivor(es: AsyncElasticsearch, index: str, narrative_id: str, known: dict[str, dict]) -> str:
     """Follow merged_into stubs to the narrative that survives (at most 50 steps)."""
-    doc = await _narrative(es, index, narrative_id)
     for _ in range(50):
-        if not doc or not doc.get("merged_into"):
-            break
+        doc = known.get(narrative_id)
+        if doc is None or not doc.get("merged_into"):
+            return narrative_id
         narrative_id = doc["merged_into"]
-        doc = await _narrative(es, index, narrative_id)
-    return narrative_id, doc
+        known.update(await _narratives(es, index, [narrative_id]))
+    return narrative_id
+
+
+async def survivors_of(es: AsyncElasticsearch, settings: Settings, ids: set[str]) -> dict[str, str]:
+    """{id: the narrative it was merged into} for those of ``ids`` that were merged away.
+
+    The indexer asks before it writes, so that a post assigned before a merge but indexed after
+    the merge was recorded still lands in the surviving narrative.
+    """
+    index = settings.index("narratives")
+    known = await _narratives(es, index, sorted(ids))
+    return {i: await _survivor(es, index, i, known) for i in ids if known.get(i, {}).get("merged_into")}
+
+
+def narrative_change(post: dict, min_posts: int) -> tuple[str, list[str]] | None:
+    """(narrative id, ids it merged) whose summary an indexed post changes, or None.
+
+    A post that founds a narrative changes nothing while narratives of one post get no
+    summary: most posts stand alone, and they cost the spread agent nothing.
+    """
+    narrative_id = post.get("narrative_id")
+    merged = [m for m in post.get("narrative_merged") or [] if isinstance(m, str)]
+    if not isinstance(narrative_id, str) or (post.get("narrative_via") == "new" and not merged and min_posts > 1):
+        return None
+    return narrative_id, merged
+
+
+async def follow_merges(es: AsyncElasticsearch, settings: Settings,
+                        docs: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, set[str]]]:
+    """Posts about to be indexed, relabelled where their narrative was merged away meanwhile, and
+    the narratives whose summaries they change ({id: ids merged into it})."""
+    posts = {}
+    for uid, value in docs.items():
+        try:
+            post = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            continue  # the index refuses it and the indexer dead-letters it with the reason
+        if isinstance(post, dict) and isinstance(post.get("narrative_id"), str):
+            posts[uid] = post
+    renames = await survivors_of(es, settings, {p["narrative_id"] for p in posts.values()}) if posts else {}
+    docs = dict(docs)
+    changes: dict[str, set[str]] = {}
+    for uid, post in posts.items():
+        if post["narrative_id"] in renames:
+            post["narrative_id"] = renames[post["narrative_id"]]
+            docs[uid] = orjson.dumps(post)
+        change = narrative_change(post, settings.narrative_min_posts)
+        if change:
+            changes.setdefault(change[0], set()).update(change[1])
+    return docs, changes
+
+
+async def _post_counts(es: AsyncElasticsearch, index: str, ids: list[str]) -> dict[str, int]:
+    """How many posts carry each of ``ids``, in one request."""
+    found = await es.search(index=index, size=0, query={"terms": {"narrative_id": ids}},
+                            aggs={"ids": {"terms": {"field": "narrative_id", "size": len(ids)}}})
+    return {bucket["key"]: bucket["doc_count"] for bucket in found["aggregations"]["ids"]["buckets"]}
 
 
 async def narrative_posts(es: AsyncElasticsearch, index: str, ids: list[str], limit: int) -> tuple[list[dict], int]:
@@ -74,34 +137,45 @@ async def refresh(es: AsyncElasticsearch, settings: Settings, changes: dict[str,
     posts_index, narratives_index = settings.index("posts"), settings.index("narratives")
     now = now or datetime.now(timezone.utc)
     await es.indices.refresh(index=posts_index)
+    known = await _narratives(es, narratives_index, sorted(changes))
     survivors: dict[str, set[str]] = {}
     for narrative_id, merged in changes.items():
-        survivor, _ = await _survivor(es, narratives_index, narrative_id)
+        survivor = await _survivor(es, narratives_index, narrative_id, known)
         aliases = survivors.setdefault(survivor, set())
         aliases.update(merged)
         if narrative_id != survivor:
             aliases.add(narrative_id)
+    versions: dict[str, tuple[int, int]] = {}
+    known.update(await _narratives(es, narratives_index, list(survivors), versions))
+    all_ids = {*survivors, *(a for aliases in survivors.values() for a in aliases)}
+    all_ids |= {a for s in survivors for a in known.get(s, {}).get("aliases") or []}
+    counts = await _post_counts(es, posts_index, sorted(all_ids))
     written = 0
     for survivor, new_aliases in sorted(survivors.items()):
-        written += await _refresh_one(es, settings, survivor, new_aliases, matcher, now)
+        existing = known.get(survivor) or {}
+        aliases = sorted((set(existing.get("aliases") or []) | new_aliases) - {survivor})
+        stubs = {alias: {"id": alias, "merged_into": survivor, "updated_at": iso(now)}
+                 for alias in new_aliases - set(existing.get("aliases") or [])}
+        if sum(counts.get(i, 0) for i in [survivor, *aliases]) < settings.narrative_min_posts and not stubs:
+            continue
+        written += await _refresh_one(es, settings, survivor, aliases, stubs, matcher, now, versions.get(survivor))
     return written
 
 
-async def _refresh_one(es: AsyncElasticsearch, settings: Settings, narrative_id: str, new_aliases: set[str],
-                       matcher, now: datetime) -> int:
+async def _refresh_one(es: AsyncElasticsearch, settings: Settings, narrative_id: str, aliases: list[str],
+                       stubs: dict[str, dict], matcher, now: datetime, version: tuple[int, int] | None) -> int:
     posts_index, narratives_index = settings.index("posts"), settings.index("narratives")
-    existing = await _narrative(es, narratives_index, narrative_id) or {}
-    aliases = sorted((set(existing.get("aliases") or []) | new_aliases) - {narrative_id})
-    stubs = {alias: {"id": alias, "merged_into": narrative_id, "updated_at": now.isoformat()}
-             for alias in new_aliases - set(existing.get("aliases") or [])}
+    policy = BulkPolicy.from_settings(settings)
+    # Stubs first: from here on the indexer relabels late posts itself; earlier ones are read below.
+    failures = await index_batch(es, narratives_index, stubs, policy)
+    if stubs:
+        await es.indices.refresh(index=[narratives_index, posts_index])
     posts, total = await narrative_posts(es, posts_index, [narrative_id, *aliases], settings.narrative_max_posts)
-    if total < settings.narrative_min_posts and not stubs:
-        return 0
     summary = summarise(narrative_id, posts, now, aliases=aliases, sampled=total > len(posts), total_posts=total)
     if summary.get("claim") is None and matcher is not None and summary.get("representative"):
         match = matcher.match(summary["representative"]["text"])
         if match is not None:
-            summary["claim"] = {**match.to_dict(), "via": "representative"}
+            summary["claim"] = {**match.claim.to_dict(), "score": round(match.score, 3), "via": "representative"}
             summary["verdict"] = match.claim.verdict
     updates = {}
     for post in posts:
@@ -112,9 +186,17 @@ async def _refresh_one(es: AsyncElasticsearch, settings: Settings, narrative_id:
             change["claim"] = {**summary["claim"], "via": "narrative"}
         if change:
             updates[post["uid"]] = change
-    policy = BulkPolicy.from_settings(settings)
-    failures = await index_batch(es, posts_index, updates, policy, merge=True)
-    failures += await index_batch(es, narratives_index, {**stubs, narrative_id: summary}, policy)
+    failures += await index_batch(es, posts_index, updates, policy, merge=True)
     for uid, reason in failures:
         log.warning("narrative %s: could not update %s: %s", narrative_id, uid, reason)
+    if not posts:
+        return 0
+    # Only over the version read at the start: meanwhile another worker may have merged this
+    # narrative away, and its stub must win (its survivor's refresh has the posts now).
+    condition = {"if_seq_no": version[0], "if_primary_term": version[1]} if version else {"op_type": "create"}
+    try:
+        await es.index(index=narratives_index, id=narrative_id, document=summary, **condition)
+    except ConflictError:
+        log.info("narrative %s changed while its summary was rebuilt; the newer document stands", narrative_id)
+        return 0
     return 1
