@@ -41,7 +41,7 @@ from dashboards.elasticsearch import load_mapping  # noqa: E402
 from ingestors.publish import make_producer  # noqa: E402
 from pantau.clients import elasticsearch_client, kafka_python_config  # noqa: E402
 from pantau.config import load_settings  # noqa: E402
-from pantau.demo import start_workers, stop_workers, wait_for_group  # noqa: E402
+from pantau.demo import start_workers, stop_workers  # noqa: E402
 from pantau.provision import provision  # noqa: E402
 from pantau.runtime import backends, setup_logging  # noqa: E402
 from streams import topics  # noqa: E402
@@ -185,11 +185,10 @@ def measure_pipeline(es, settings, warm_up, throughput_set, latency_set, rate, w
     """The same records through posts.raw and ``pantau worker`` processes; also their memory."""
     provision(settings)
     es.indices.put_mapping(index=settings.index("posts"), properties={"bench_seq": {"type": "long"}})
-    processes = start_workers(workers, Path(".pantau/logs/bench"))
+    processes = start_workers(settings, workers, Path(".pantau/logs/bench"))
     topic, index = settings.topic(topics.RAW), settings.index("posts")
     try:
-        # Warm up: wait until the workers have joined and one post has gone all the way through.
-        wait_for_group(settings, workers)
+        # Warm up: one post all the way through (start_workers waited until they had joined).
         run_phase(es, "warm-up", topic, index, warm_up, None)
         workers_ps = [psutil.Process(p.pid) for p in processes]
         backend_before, workers_before = backend_cpu_seconds(), cpu_of(workers_ps)

@@ -94,16 +94,29 @@ def text_tokens(normalized: str) -> list[str]:
     return _TOKEN.findall(_MENTION.sub(" ", _URL.sub(" ", normalized)).casefold())[:MAX_TOKENS]
 
 
+def _shingle_codes(text: str) -> list[int]:
+    """The distinct 4-byte windows of a text's UTF-8 bytes, as integers (its character 4-grams,
+    near enough: a multi-byte letter spans windows the same way in every copy)."""
+    data = np.frombuffer(text.encode(), dtype=np.uint8).astype(np.uint32)
+    if len(data) < SHINGLE_CHARS:
+        return []
+    codes = data[:-3] | (data[1:-2] << 8) | (data[2:-1] << 16) | (data[3:] << 24)
+    return np.unique(codes).tolist()
+
+
+def _identity(value: int) -> int:
+    return value
+
+
 def band_keys(token_lists: list[list[str]]) -> list[list[str]]:
     """The LSH band keys of each text's character 4-grams ([] for texts shorter than MIN_TOKENS words)."""
     bands, rows = band_layout()
     wanted = [n for n, tokens in enumerate(token_lists) if len(tokens) >= MIN_TOKENS]
-    shingles = []
-    for n in wanted:
-        text = " ".join(token_lists[n]).encode()
-        shingles.append({text[i:i + SHINGLE_CHARS] for i in range(len(text) - SHINGLE_CHARS + 1)})
+    # The windows are already integers: datasketch mixes their bits itself before permuting
+    # (its affine32 scheme), so a cryptographic hash per shingle would only cost time.
+    shingles = [_shingle_codes(" ".join(token_lists[n])) for n in wanted]
     keys: list[list[str]] = [[] for _ in token_lists]
-    for n, minhash in zip(wanted, MinHash.generator(shingles, num_perm=PERMUTATIONS, seed=1)):
+    for n, minhash in zip(wanted, MinHash.generator(shingles, num_perm=PERMUTATIONS, seed=1, hashfunc=_identity)):
         values = np.asarray(minhash.hashvalues, dtype=np.uint32)
         keys[n] = [f"b{band}:{hashlib.blake2b(values[band * rows:(band + 1) * rows].tobytes(), digest_size=8).hexdigest()}"
                    for band in range(bands)]
@@ -172,14 +185,30 @@ class NarrativeIndex:
 
     def find(self, narrative_id: str) -> str:
         """The surviving narrative of ``narrative_id`` after every merge."""
-        path = []
+        path: list[str] = []
+        seen: set[str] = set()
         while (parent := self.state.get(f"m|{narrative_id}")) is not None:
+            if narrative_id in seen:  # a cycle: see _break_cycle
+                narrative_id = self._break_cycle(path[path.index(narrative_id):])
+                break
             path.append(narrative_id)
+            seen.add(narrative_id)
             narrative_id = parent
         if len(path) > 2:  # compress long chains, once
             for old in path[:-1]:
-                self.state[f"m|{old}"] = narrative_id
+                if old != narrative_id:
+                    self.state[f"m|{old}"] = narrative_id
         return narrative_id
+
+    def _break_cycle(self, cycle: list[str]) -> str:
+        """Make the oldest narrative of a merge cycle the root again.
+
+        One assigner never writes a cycle, but during a rebalance two workers may briefly both
+        assign (Kafka delivers at least once) and each merge the other's narrative.
+        """
+        root = min(cycle, key=lambda n: (self._founded(n), n))
+        del self.state[f"m|{root}"]
+        return root
 
     def _founded(self, narrative_id: str) -> str:
         return self.state.get(f"n|{narrative_id}") or ""

@@ -38,16 +38,27 @@ def expected_outcome(records: list[bytes]) -> tuple[int, int]:
     return len(uids), invalid
 
 
-def start_workers(count: int, log_dir: Path) -> list[subprocess.Popen]:
-    """Start ``count`` ``pantau worker`` processes with this process's environment."""
+def start_worker(number: int, log_dir: Path) -> subprocess.Popen:
+    """Start ``pantau worker`` number ``number`` with this process's environment, logging to a file."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    processes = []
-    for number in range(count):
-        log = open(log_dir / f"worker-{number}.log", "wb")
+    with open(log_dir / f"worker-{number}.log", "wb") as log:
         command = [sys.executable, "-m", "pantau", "worker", "--instance-id", f"demo-worker-{number}"]
-        processes.append(subprocess.Popen(command, stdout=log,
-                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=os.environ.copy()))
-        log.close()
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=os.environ.copy())
+
+
+def start_workers(settings: Settings, count: int, log_dir: Path) -> list[subprocess.Popen]:
+    """Start ``count`` workers one at a time, each once the previous one has joined the group:
+    a rebalance then never meets a worker busy with a batch (nor one still loading models)."""
+    processes: list[subprocess.Popen] = []
+    try:
+        for number in range(count):
+            processes.append(start_worker(number, log_dir))
+            if not wait_for_group(settings, min(number + 1, settings.topic_partitions)):
+                typer.echo(f"worker {number} did not join within 60s; going on", err=True)
+    except BaseException:
+        stop_workers(processes)
+        raise
     return processes
 
 
@@ -114,10 +125,8 @@ def run_demo(settings: Settings, files: list[Path], *, workers: int, timeout: fl
     valid, invalid = expected_outcome(records)
     typer.echo(f"backends: kafka {settings.kafka_bootstrap_servers}, elasticsearch {settings.elasticsearch_url}")
     log_dir = Path(".pantau/logs")
-    processes = start_workers(workers, log_dir)
+    processes = start_workers(settings, workers, log_dir)
     try:
-        if not wait_for_group(settings, min(workers, settings.topic_partitions)):
-            typer.echo("workers did not all join within 60s; publishing anyway", err=True)
         started = time.monotonic()
         publish(settings, records)
         typer.echo(f"published {len(records)} records ({valid} valid posts, {invalid} malformed) "

@@ -18,7 +18,9 @@ def setup_logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     quiet = ("kafka", "elastic_transport", "httpx", "urllib3")
     if level != "DEBUG":  # at DEBUG the stream runtime's own progress is worth seeing
-        quiet += ("aiokafka", "faust", "mode")
+        quiet += ("aiokafka", "mode")
+        # Faust at INFO says when partitions move and tables recover: what a stuck worker's log needs.
+        logging.getLogger("faust").setLevel(level)
     for noisy in quiet:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # kafka-python warns at length about group metadata it cannot decode (Faust's own format).

@@ -1,4 +1,4 @@
-"""Keeps the narratives index current: rebuilds a narrative's spread summary from its posts.
+"""Keeps the narratives index current, and the posts index in step with narrative merges.
 
 For each narrative id that changed, :func:`refresh` reads the narrative's posts back from the
 posts index (its own id and every id merged into it), builds the summary with
@@ -6,10 +6,14 @@ posts index (its own id and every id merged into it), builds the summary with
 replacement, so a repeated refresh (after a restart, say) changes nothing. On the way it makes
 the posts index follow the narrative:
 
-* posts still labelled with an id that was merged away get the surviving id;
-* posts of a narrative matched to a known claim get that claim (``via: narrative``);
-* each merged-away id keeps a stub document ``{id, merged_into}``, so that a late post still
-  carrying the old id leads to the survivor.
+* each merged-away id gets a stub document ``{id, merged_into}`` (written first);
+* posts still labelled with a merged-away id get the surviving id;
+* posts of a narrative matched to a known claim get that claim (``via: narrative``).
+
+The indexer calls :func:`follow_merges` before it writes a batch: a post assigned before a
+merge but indexed after its stub exists is relabelled there; one indexed before the stub is
+found by the refresh. A summary is written only over the version read at the start, so a stub
+another worker wrote meanwhile is never overwritten by a stale summary.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from typing import Callable
 import pytest
 
 from pantau.config import Settings, load_settings
-from pantau.demo import stop_workers
+from pantau.demo import stop_workers, wait_for_group
 from pantau.local_backend import LocalBackend
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,7 +58,8 @@ def start_worker(settings, tmp_path) -> Callable[[], subprocess.Popen]:
     """
     processes: list[subprocess.Popen] = []
 
-    def start(instance_id: str = "worker-0") -> subprocess.Popen:
+    def start(instance_id: str = "worker-0", *, members: int = 0) -> subprocess.Popen:
+        """``members``: return only once the group is stable with that many members (or after 60 s)."""
         log = open(tmp_path / f"{instance_id}-{len(processes)}.log", "wb")
         level = os.environ.get("PANTAU_TEST_WORKER_LOG_LEVEL", "INFO")  # DEBUG shows Faust's progress
         command = [sys.executable, "-m", "pantau", "--log-level", level, "worker", "--instance-id", instance_id]
@@ -66,6 +67,8 @@ def start_worker(settings, tmp_path) -> Callable[[], subprocess.Popen]:
                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
         processes.append(process)
+        if members:
+            wait_for_group(settings, min(members, settings.topic_partitions))
         return process
 
     yield start

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from enrichers.cluster_eval import bcubed, pairwise
-from enrichers.narratives import assign_narratives, final_narratives, normalise_url
+from enrichers.narratives import NarrativeIndex, assign_narratives, final_narratives, normalise_url
 from pantau.narratives_cli import assign_file, read_posts
 
 REPO = Path(__file__).resolve().parents[2]
@@ -154,3 +154,10 @@ def test_the_offline_command_writes_posts_and_summaries(tmp_path):
     docs = [orjson.loads(line) for line in summaries.read_bytes().splitlines()]
     assert [(d["id"], d["post_count"], d["reach"], d["reshares"]) for d in docs] == [("x:1", 2, 15, 1)]
     assert "not JSON" in result.output  # the bad line went to the dead letters (stderr), not lost
+
+
+def test_a_merge_cycle_left_by_two_assigners_is_broken_towards_the_oldest():
+    state = {"n|x:1": "2026-11-20T08:00:00Z", "n|x:2": "2026-11-20T09:00:00Z", "m|x:1": "x:2", "m|x:2": "x:1"}
+    index = NarrativeIndex(state)
+    assert index.find("x:2") == "x:1" and index.find("x:1") == "x:1"
+    assert "m|x:1" not in state

@@ -45,8 +45,8 @@ def test_two_workers_with_a_crash_group_like_one_process_and_the_index_follows(s
     expected = partition_of(expected_by_uid)
     posts_index, narratives_index = settings.index("posts"), settings.index("narratives")
 
-    start_worker("worker-0")
-    second = start_worker("worker-1")
+    start_worker("worker-0", members=1)
+    second = start_worker("worker-1", members=2)
     third = len(records) // 3
     publish(settings, records[:third])
     wait_for(lambda: len(indexed_narratives(es, posts_index)) >= third // 2, 120, "the first posts")
