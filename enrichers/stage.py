@@ -159,13 +159,27 @@ def default_matcher(catalogue: Path | None = None) -> ClaimMatcher:
     return _matchers[path]
 
 
+_claim_matches: _LRU = _LRU()
+_claim_matcher: list[ClaimMatcher] = []  # the matcher the cache's answers came from
+
+
+def _match_cached(matcher: ClaimMatcher, normalized: str):
+    """matcher.match(normalized), remembered per normalised text until the matcher changes."""
+    if _claim_matcher[:1] != [matcher]:
+        _claim_matches.clear()
+        _claim_matcher[:] = [matcher]
+    if normalized not in _claim_matches:
+        _claim_matches.put(normalized, matcher.match(normalized))
+    return _claim_matches[normalized]
+
+
 def claim_fields(post: dict, normalized: str, matcher: ClaimMatcher) -> None:
     """Set ``fact_check`` (the post is itself a debunk) and ``claim`` (the known claim it retells)."""
     if not post.get("fact_check"):
         verdict = fact_check_verdict(post.get("text") or "")
         if verdict:
             post["fact_check"] = {"verdict": verdict, "detected_by": "text"}
-    match = matcher.match(normalized) if normalized else None
+    match = _match_cached(matcher, normalized) if normalized else None
     if match is not None:
         post["claim"] = {**match.claim.to_dict(), "score": round(match.score, 3), "via": "post"}
         post["claim"].pop("aliases", None)

@@ -118,6 +118,19 @@ def wait_until_done(settings: Settings, valid: int, invalid: int, timeout: float
             time.sleep(0.5)
 
 
+def wait_for_narratives(settings: Settings, timeout: float = 60.0) -> int:
+    """Wait until the spread agent has stopped adding narrative summaries; return how many there are."""
+    index, deadline, counts = settings.index("narratives"), time.monotonic() + timeout, [-1]
+    with elasticsearch_client(settings) as es:
+        while time.monotonic() < deadline:
+            es.indices.refresh(index=index)
+            counts.append(es.count(index=index, query={"bool": {"must_not": {"exists": {"field": "merged_into"}}}})["count"])
+            if counts[-1] > 0 and len(set(counts[-3:])) == 1:  # unchanged for two polls
+                break
+            time.sleep(3.0)
+    return counts[-1]
+
+
 def run_demo(settings: Settings, files: list[Path], *, workers: int, timeout: float) -> int:
     """Run the demo; return the exit code (0 when every post arrived where it should)."""
     provision(settings)
@@ -144,6 +157,12 @@ def run_demo(settings: Settings, files: list[Path], *, workers: int, timeout: fl
                 typer.echo(f"--- worker-{number} ({state}), last lines of its log:\n" + "\n".join(tail), err=True)
             return 1
         typer.echo(f"all {valid} valid posts searchable, {invalid} dead-lettered, in {elapsed:.1f}s")
+        from pantau.narratives_cli import show_top
+
+        settled = wait_for_narratives(settings)
+        typer.echo(f"\nlargest narratives (of {settled} with two or more posts; the sample posts are from 2026-11-20..22):")
+        typer.echo(show_top(settings, limit=10, since_hours=24 * 3650).rstrip())
+        typer.echo("\nmore: pantau narratives top --since HOURS, pantau narrative ID")
         return 0
     finally:
         stop_workers(processes)

@@ -24,3 +24,6 @@ def test_demo_indexes_every_valid_sample_post_and_dead_letters_the_rest(settings
     counts = {bucket["key"]: bucket["doc_count"] for bucket in languages}
     assert counts["id"] > counts["en"] > counts.get("ms", 0)
     assert {"jv", "bjn"} <= set(counts)
+    # It ends with the largest narratives, matched to the sample's known hoaxes.
+    assert "largest narratives" in out and "HOAKS" in out
+    assert "Vaksin booster terbaru mengandung microchip" in out
