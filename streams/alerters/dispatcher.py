@@ -16,7 +16,8 @@ dead destination never delays another:
 Every outcome goes to ``on_result(alert_id, alerter_name, status, attempts, error_text)``
 with status ``sent``, ``retrying`` or ``failed``, so the stream can record deliveries (the
 alerts index has a ``deliveries`` field for them). ``error_text`` never holds a secret.
-An alert id already delivered (or being delivered) to an alerter is not sent to it again.
+An alert id already delivered (or being delivered) to an alerter is not sent to it again
+(within the last ``history`` deliveries of this process); one that failed may be resubmitted.
 
 :func:`alerters_from_config` builds the alerters from configuration (a list of dicts, as
 read from YAML), validated with pydantic; secrets come from environment variables named
@@ -257,12 +258,14 @@ class AlertDispatcher:
         alert_id = _alert_id(alert)
         for alerter in self.alerters:
             key = (alert_id, alerter.name)
-            if key in self._seen:
-                log.debug("alert %s already sent or being sent to %s", alert_id, alerter.name)
-                continue
-            self._seen[key] = None
-            while len(self._seen) > self._history:
-                self._seen.popitem(last=False)
+            if alert_id != NO_ID:
+                if key in self._seen:
+                    log.debug("alert %s already sent or being sent to %s", alert_id,
+                              alerter.name)
+                    continue
+                self._seen[key] = None
+                while len(self._seen) > self._history:
+                    self._seen.popitem(last=False)
             delivery = _Delivery(alert, alert_id, alerter)
             self._active.add(delivery)
             self._launch(delivery)
@@ -334,6 +337,8 @@ class AlertDispatcher:
 
     def _finish_failed(self, delivery: _Delivery, error: str) -> None:
         self._active.discard(delivery)
+        # A failed alert may be submitted again later (say, replayed from the alerts index).
+        self._seen.pop((delivery.alert_id, delivery.alerter.name), None)
         error = redact(error)
         self.failed.append((delivery.alert_id, delivery.alerter.name, delivery.attempts, error))
         self.failed_count += 1
@@ -362,10 +367,13 @@ class AlertDispatcher:
             log.error("on_result failed: %r", task.exception())
 
 
+NO_ID = "<no id>"
+
+
 def _alert_id(alert: Any) -> str:
     if isinstance(alert, Mapping) and alert.get("id"):
         return str(alert["id"])
-    return "<no id>"
+    return NO_ID
 
 
 # Configuration ------------------------------------------------------------------------------
