@@ -118,7 +118,7 @@ def wait_until_done(settings: Settings, valid: int, invalid: int, timeout: float
             time.sleep(0.5)
 
 
-def wait_for_narratives(settings: Settings, timeout: float = 60.0) -> int:
+def wait_for_narratives(settings: Settings, timeout: float = 90.0) -> int:
     """Wait until the spread agent has stopped adding narrative summaries; return how many there are."""
     index, deadline, counts = settings.index("narratives"), time.monotonic() + timeout, [-1]
     with elasticsearch_client(settings) as es:

@@ -22,7 +22,7 @@ import logging
 from datetime import datetime, timezone
 
 import orjson
-from elasticsearch import AsyncElasticsearch, ConflictError
+from elasticsearch import AsyncElasticsearch
 
 from enrichers import claims as claim_catalogue
 from enrichers.spread import iso, summarise
@@ -118,29 +118,36 @@ async def _post_counts(es: AsyncElasticsearch, index: str, ids: list[str]) -> di
     return {bucket["key"]: bucket["doc_count"] for bucket in found["aggregations"]["ids"]["buckets"]}
 
 
-async def narrative_posts(es: AsyncElasticsearch, index: str, ids: list[str], limit: int) -> tuple[list[dict], int]:
-    """(the earliest ``limit`` posts labelled with any of ``ids``, how many there are in all)."""
+async def narrative_posts(es: AsyncElasticsearch, index: str, ids: list[str],
+                          limit: int) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """The posts labelled with any of ``ids``, earliest first (at most ``limit`` in all), by label,
+    and how many each label has in all; a handful of requests whatever the number of ids."""
     query = {"terms": {"narrative_id": ids}}
-    total = (await es.count(index=index, query=query))["count"]
-    posts: list[dict] = []
-    after = None
-    while len(posts) < min(total, limit):
-        page = await es.search(index=index, query=query, size=min(PAGE, limit - len(posts)), source=POST_FIELDS,
+    by_label: dict[str, list[dict]] = {}
+    after, read = None, 0
+    while read < limit:
+        page = await es.search(index=index, query=query, size=min(PAGE, limit - read), source=POST_FIELDS,
                                sort=[{"created_at": "asc"}, {"uid": "asc"}], search_after=after)
         hits = page["hits"]["hits"]
-        if not hits:
-            break
-        posts.extend(hit["_source"] for hit in hits)
+        for hit in hits:
+            by_label.setdefault(hit["_source"].get("narrative_id"), []).append(hit["_source"])
+        read += len(hits)
+        if len(hits) < PAGE:
+            return by_label, {label: len(posts) for label, posts in by_label.items()}
         after = hits[-1]["sort"]
-    return posts, total
+    return by_label, await _post_counts(es, index, ids)  # more than ``limit``: count them exactly
 
 
 async def refresh(es: AsyncElasticsearch, settings: Settings, changes: dict[str, set[str]],
                   matcher: "claim_catalogue.ClaimMatcher | None" = None, now: datetime | None = None) -> int:
-    """Rebuild the summary of each changed narrative ({id: ids it merged}); returns how many were written."""
+    """Rebuild the summary of each changed narrative ({id: ids it merged}); returns how many were written.
+
+    The whole batch costs a handful of requests: one read of the narrative documents, one of
+    the posts of every narrative concerned, and one bulk write each for stubs, posts and summaries.
+    """
     posts_index, narratives_index = settings.index("posts"), settings.index("narratives")
     now = now or datetime.now(timezone.utc)
-    await es.indices.refresh(index=posts_index)
+    policy = BulkPolicy.from_settings(settings)
     known = await _narratives(es, narratives_index, sorted(changes))
     survivors: dict[str, set[str]] = {}
     for narrative_id, merged in changes.items():
@@ -151,56 +158,72 @@ async def refresh(es: AsyncElasticsearch, settings: Settings, changes: dict[str,
             aliases.add(narrative_id)
     versions: dict[str, tuple[int, int]] = {}
     known.update(await _narratives(es, narratives_index, list(survivors), versions))
-    all_ids = {*survivors, *(a for aliases in survivors.values() for a in aliases)}
-    all_ids |= {a for s in survivors for a in known.get(s, {}).get("aliases") or []}
-    counts = await _post_counts(es, posts_index, sorted(all_ids))
-    written = 0
-    for survivor, new_aliases in sorted(survivors.items()):
-        existing = known.get(survivor) or {}
-        aliases = sorted((set(existing.get("aliases") or []) | new_aliases) - {survivor})
-        stubs = {alias: {"id": alias, "merged_into": survivor, "updated_at": iso(now)}
-                 for alias in new_aliases - set(existing.get("aliases") or [])}
-        if sum(counts.get(i, 0) for i in [survivor, *aliases]) < settings.narrative_min_posts and not stubs:
-            continue
-        written += await _refresh_one(es, settings, survivor, aliases, stubs, matcher, now, versions.get(survivor))
-    return written
-
-
-async def _refresh_one(es: AsyncElasticsearch, settings: Settings, narrative_id: str, aliases: list[str],
-                       stubs: dict[str, dict], matcher, now: datetime, version: tuple[int, int] | None) -> int:
-    posts_index, narratives_index = settings.index("posts"), settings.index("narratives")
-    policy = BulkPolicy.from_settings(settings)
+    plans, stubs = {}, {}
+    for survivor, new_aliases in survivors.items():
+        old_aliases = set(known.get(survivor, {}).get("aliases") or [])
+        plans[survivor] = sorted((old_aliases | new_aliases) - {survivor})
+        stubs.update({alias: {"id": alias, "merged_into": survivor, "updated_at": iso(now)}
+                      for alias in new_aliases - old_aliases - {survivor}})
     # Stubs first: from here on the indexer relabels late posts itself; earlier ones are read below.
     failures = await index_batch(es, narratives_index, stubs, policy)
-    if stubs:
-        await es.indices.refresh(index=[narratives_index, posts_index])
-    posts, total = await narrative_posts(es, posts_index, [narrative_id, *aliases], settings.narrative_max_posts)
-    summary = summarise(narrative_id, posts, now, aliases=aliases, sampled=total > len(posts), total_posts=total)
-    if summary.get("claim") is None and matcher is not None and summary.get("representative"):
-        match = matcher.match(summary["representative"]["text"])
-        if match is not None:
-            summary["claim"] = {**match.claim.to_dict(), "score": round(match.score, 3), "via": "representative"}
-            summary["verdict"] = match.claim.verdict
+    await es.indices.refresh(index=[posts_index, narratives_index])
+    labels = sorted({label for survivor, aliases in plans.items() for label in (survivor, *aliases)})
+    by_label, counts = await narrative_posts(es, posts_index, labels, settings.narrative_max_posts)
+    updates, summaries = {}, {}
+    for survivor, aliases in sorted(plans.items()):
+        total = sum(counts.get(label, 0) for label in (survivor, *aliases))
+        posts = sorted((p for label in (survivor, *aliases) for p in by_label.get(label, [])),
+                       key=lambda p: (p.get("created_at") or "", p["uid"]))
+        if total < settings.narrative_min_posts or not posts:
+            continue
+        summary = summarise(survivor, posts, now, aliases=aliases, sampled=total > len(posts), total_posts=total)
+        if summary.get("claim") is None and matcher is not None and summary.get("representative"):
+            match = matcher.match(summary["representative"]["text"])
+            if match is not None:
+                summary["claim"] = {**match.claim.to_dict(), "score": round(match.score, 3), "via": "representative"}
+                summary["verdict"] = match.claim.verdict
+        updates.update(_post_updates(survivor, posts, summary.get("claim")))
+        summaries[survivor] = summary
+    failures += await index_batch(es, posts_index, updates, policy, merge=True)
+    for uid, reason in failures:
+        log.warning("narratives: could not update %s: %s", uid, reason)
+    return await _write_summaries(es, narratives_index, summaries, versions)
+
+
+def _post_updates(narrative_id: str, posts: list[dict], claim: dict | None) -> dict[str, dict]:
+    """The partial updates that make ``posts`` carry the surviving id and the narrative's claim."""
     updates = {}
     for post in posts:
         change = {}
         if post.get("narrative_id") != narrative_id:
             change["narrative_id"] = narrative_id
-        if summary.get("claim") and not post.get("claim") and not post.get("fact_check"):
-            change["claim"] = {**summary["claim"], "via": "narrative"}
+        if claim and not post.get("claim") and not post.get("fact_check"):
+            change["claim"] = {**claim, "via": "narrative"}
         if change:
             updates[post["uid"]] = change
-    failures += await index_batch(es, posts_index, updates, policy, merge=True)
-    for uid, reason in failures:
-        log.warning("narrative %s: could not update %s: %s", narrative_id, uid, reason)
-    if not posts:
+    return updates
+
+
+async def _write_summaries(es: AsyncElasticsearch, index: str, summaries: dict[str, dict],
+                           versions: dict[str, tuple[int, int]]) -> int:
+    """Write each summary only over the version read at the start: meanwhile another worker may
+    have merged the narrative away, and its stub must win (its survivor's refresh has the posts)."""
+    if not summaries:
         return 0
-    # Only over the version read at the start: meanwhile another worker may have merged this
-    # narrative away, and its stub must win (its survivor's refresh has the posts now).
-    condition = {"if_seq_no": version[0], "if_primary_term": version[1]} if version else {"op_type": "create"}
-    try:
-        await es.index(index=narratives_index, id=narrative_id, document=summary, **condition)
-    except ConflictError:
-        log.info("narrative %s changed while its summary was rebuilt; the newer document stands", narrative_id)
-        return 0
-    return 1
+    operations: list[dict] = []
+    for narrative_id, summary in summaries.items():
+        version = versions.get(narrative_id)
+        action = ({"index": {"_id": narrative_id, "if_seq_no": version[0], "if_primary_term": version[1]}}
+                  if version else {"create": {"_id": narrative_id}})
+        operations += [action, summary]
+    result = await es.bulk(index=index, operations=operations)
+    written = 0
+    for item in result["items"]:
+        outcome = next(iter(item.values()))
+        if outcome.get("status", 500) < 300:
+            written += 1
+        elif outcome.get("status") == 409:
+            log.info("narrative %s changed while its summary was rebuilt; the newer document stands", outcome["_id"])
+        else:
+            log.warning("narrative %s: summary not written: %s", outcome.get("_id"), outcome.get("error"))
+    return written

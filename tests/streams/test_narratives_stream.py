@@ -70,7 +70,7 @@ def test_two_workers_with_a_crash_group_like_one_process_and_the_index_follows(s
     labels = indexed_narratives(es, posts_index)
     wanted = {labels[next(iter(g))]: len(g) for g in expected if len(g) >= 2}
     try:
-        wait_for(lambda: _summaries(es, narratives_index) == wanted, 60, "every summary to count its posts")
+        wait_for(lambda: _summaries(es, narratives_index) == wanted, 120, "every summary to count its posts")
     finally:
         got = _summaries(es, narratives_index)
         print({k: (got.get(k), wanted.get(k)) for k in set(got) | set(wanted) if got.get(k) != wanted.get(k)})
@@ -98,7 +98,7 @@ def test_the_analyst_commands_read_the_narratives_index(settings, start_worker, 
         return hits[0]["_source"] if hits else None
 
     wait_for(lambda: len(indexed_narratives(es, settings.index("posts"))) >= len(posts), 180, "the sample posts")
-    wait_for(lambda: (biggest() or {}).get("post_count", 0) >= 20, 60, "a narrative summary")
+    wait_for(lambda: (biggest() or {}).get("post_count", 0) >= 20, 120, "a narrative summary")
     doc = biggest()
     assert doc["verdict"] and doc["claim"]["id"].startswith("sample-")
 
