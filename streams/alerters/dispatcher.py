@@ -420,8 +420,9 @@ _INLINE_SECRETS = {"slack": ("url", "webhook_url"), "telegram": ("token", "bot_t
 
 def _describe(error: dict) -> str:
     """A pydantic error without the input value (which may be a secret)."""
-    where = ".".join(str(part) for part in error.get("loc", ())[2:]) or "(alerter)"
-    return f"{where}: {error.get('msg', 'invalid')}"
+    where = ".".join(str(part) for part in error.get("loc", ())[2:])
+    message = error.get("msg", "invalid")
+    return f"{where}: {message}" if where else message
 
 
 def alerters_from_config(

@@ -2,10 +2,10 @@
 
 One POST of ``{"text": ..., "blocks": [...]}`` as JSON, Slack's documented incoming-webhook
 format. ``text`` is the whole message (the notification text, and what Mattermost,
-Rocket.Chat and Discord's ``/slack`` endpoint show), with Slack's control characters
-``& < >`` escaped so that quoted posts cannot mention ``<!channel>`` or forge links; ``blocks`` lay out the same content
-for Slack: a header, the body in mrkdwn, the alert's rule and id, and an "Open in Kibana"
-button. The webhook URL is a secret (it alone authorises posting): it comes from an
+Rocket.Chat and Discord's ``/slack`` endpoint show); ``blocks`` lay out the same content for
+Slack: a header, the body in mrkdwn, the alert's rule and id, and an "Open in Kibana" button.
+Slack's control characters ``& < >`` are escaped in both, so that a quoted post cannot
+mention ``<!channel>`` or forge a link. The webhook URL is a secret (it alone authorises posting): it comes from an
 environment variable, and only its host ever appears in an error.
 """
 
@@ -73,8 +73,8 @@ class SlackAlerter(Alerter):
         ]
         body = "\n".join(line for line in rest.splitlines() if not line.startswith("Kibana: "))
         if body:
-            blocks.append({"type": "section",
-                           "text": {"type": "mrkdwn", "text": _cut(mrkdwn_escape(body), SECTION_CHARS)}})
+            section = {"type": "mrkdwn", "text": _cut(mrkdwn_escape(body), SECTION_CHARS)}
+            blocks.append({"type": "section", "text": section})
         context = " · ".join(
             f"{label}: {mrkdwn_escape(str(alert[key]))}"
             for label, key in (("rule", "rule"), ("alert", "id"))

@@ -14,8 +14,9 @@ import json
 import logging
 import threading
 import time
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -446,7 +447,7 @@ def test_the_token_never_appears_in_errors_logs_or_results(receiver, caplog):
     ]
 
     async def direct():
-        async with __import__("httpx").AsyncClient(timeout=5) as client:
+        async with httpx.AsyncClient(timeout=5) as client:
             errors = []
             for alerter in alerters:
                 try:
@@ -517,12 +518,14 @@ def test_kibana_links_for_a_hashtag():
     assert where == "/app/discover#/"
     assert state["_g"] == ("(filters:!(),time:(from:'2026-11-20T07:00:00.000Z',"
                            "to:'2026-11-20T09:10:00.000Z'))")
-    assert state["_a"] == ("(index:pantau-posts,query:(language:kuery,query:'hashtags:\"vaksinbabi\""
+    assert state["_a"] == ("(index:pantau-posts,query:(language:kuery,"
+                           "query:'hashtags:\"vaksinbabi\""
                            " and language.code:(\"id\") and platform:(\"x\")'))")
     assert "%22vaksinbabi%22" in links["discover"] and " " not in links["discover"]
     where, state = _state(links["trend"])
     assert where == "/app/dashboards#/view/pantau-trending-alerts"
-    assert "hashtags:\"vaksinbabi\"" in state["_a"] and "from:'2026-11-20T07:00:00.000Z'" in state["_g"]
+    assert "hashtags:\"vaksinbabi\"" in state["_a"]
+    assert "from:'2026-11-20T07:00:00.000Z'" in state["_g"]
 
 
 def test_kibana_links_for_entities_keywords_and_narratives():
