@@ -10,12 +10,14 @@
 * ``spread`` (narratives.changed, keyed by narrative id, sent by the indexer after it has
   indexed a batch): collects the ids for ``narrative_refresh_seconds`` and rebuilds each one's
   summary in the narratives index (streams/narrative_store.py).
+* ``sweep`` (a timer on the leader): relabels posts whose indexing raced with a merge.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator
 
 import faust
@@ -102,6 +104,20 @@ def register_narrative_agents(app: faust.App, settings: Settings, send: Callable
             except Exception as exc:  # noqa: BLE001
                 await send_dead_letter(event, "narratives", f"narrative assignment failed: {exc!r}", line)
         return done
+
+    @app.timer(interval=max(settings.narrative_refresh_seconds, 5.0), on_leader=True)
+    async def sweep() -> None:
+        """Every refresh interval, on one worker: relabel stragglers of recent merges."""
+        es = async_elasticsearch_client(settings)
+        try:
+            since = datetime.now(timezone.utc) - timedelta(seconds=max(600.0, 20 * settings.narrative_refresh_seconds))
+            relabelled = await narrative_store.sweep_merged(es, settings, since, matcher())
+            if relabelled:
+                log.info("relabelled %d posts caught in a merge", relabelled)
+        except (TransportError, ApiError) as exc:
+            log.warning("merge sweep skipped: %s", exc)
+        finally:
+            await es.close()
 
     @app.agent(changed, name="spread")
     async def spread(stream: faust.StreamT) -> None:

@@ -227,3 +227,30 @@ async def _write_summaries(es: AsyncElasticsearch, index: str, summaries: dict[s
         else:
             log.warning("narrative %s: summary not written: %s", outcome.get("_id"), outcome.get("error"))
     return written
+
+
+async def sweep_merged(es: AsyncElasticsearch, settings: Settings, since: datetime,
+                       matcher: "claim_catalogue.ClaimMatcher | None" = None) -> int:
+    """Relabel posts that still carry an id merged away since ``since``, and refresh their survivors.
+
+    The backstop for a post whose indexing raced with the merge it was caught in (its indexer
+    read no stub yet, and the refresh had already read the posts); returns the posts relabelled.
+    """
+    posts_index, narratives_index = settings.index("posts"), settings.index("narratives")
+    found = await es.search(index=narratives_index, size=10_000, source=["merged_into"], query={"bool": {"filter": [
+        {"exists": {"field": "merged_into"}}, {"range": {"updated_at": {"gte": iso(since)}}}]}})
+    known = {hit["_id"]: hit["_source"] for hit in found["hits"]["hits"]}
+    if not known:
+        return 0
+    await es.indices.refresh(index=posts_index)
+    stragglers = await es.search(index=posts_index, size=10_000, source=["uid", "narrative_id"],
+                                 query={"terms": {"narrative_id": sorted(known)}})
+    updates, changes = {}, {}
+    for hit in stragglers["hits"]["hits"]:
+        survivor = await _survivor(es, narratives_index, hit["_source"]["narrative_id"], known)
+        updates[hit["_source"]["uid"]] = {"narrative_id": survivor}
+        changes.setdefault(survivor, set())
+    if updates:
+        await index_batch(es, posts_index, updates, BulkPolicy.from_settings(settings), merge=True)
+        await refresh(es, settings, changes, matcher)
+    return len(updates)

@@ -430,6 +430,8 @@ def test_async_on_result_and_a_raising_on_result_do_not_break_delivery(receiver)
 
 def test_the_token_never_appears_in_errors_logs_or_results(receiver, caplog):
     caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore"):  # other tests' CLI runs quieten these loggers
+        caplog.set_level(logging.DEBUG, logger=name)
     unauthorized = receiver([(401, {}, {"ok": False, "error_code": 401,
                                         "description": "Unauthorized"})],
                             path=f"/bot{TOKEN}/sendMessage")
