@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from enrichers.spread import parse_time
 from streams.alerters.links import kibana_links
 
 log = logging.getLogger(__name__)
@@ -215,20 +216,8 @@ def _cut(text: Any, limit: int = SAMPLE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
-
-
 def _window_text(window: dict) -> str:
-    start, end = _parse_time(window.get("start")), _parse_time(window.get("end"))
+    start, end = parse_time(window.get("start")), parse_time(window.get("end"))
     if start is None or end is None:
         return f"{window.get('start', '?')} – {window.get('end', '?')}"
     if start.date() == end.date():

@@ -16,9 +16,11 @@ before the alert's window to an hour after it.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
+
+from enrichers.spread import parse_time
 
 POSTS_DATA_VIEW = "pantau-posts"
 NARRATIVE_DASHBOARD = "pantau-narrative-drilldown"
@@ -99,18 +101,6 @@ def alert_query(alert: dict) -> str:
     return " and ".join(parts)
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
-
-
 def _kibana_time(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
@@ -118,8 +108,8 @@ def _kibana_time(when: datetime) -> str:
 def time_range(alert: dict, margin: timedelta = MARGIN) -> dict:
     """{"from", "to"}: the alert's window widened by ``margin`` on both sides."""
     window = alert.get("window") or {}
-    start = _parse_time(window.get("start")) or _parse_time(alert.get("event_time"))
-    end = _parse_time(window.get("end")) or start
+    start = parse_time(window.get("start")) or parse_time(alert.get("event_time"))
+    end = parse_time(window.get("end")) or start
     if start is None or end is None:
         return {"from": "now-24h", "to": "now"}
     return {"from": _kibana_time(start - margin), "to": _kibana_time(end + margin)}
