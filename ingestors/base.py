@@ -31,6 +31,10 @@ Rules for connectors:
   status). It returns the items and the checkpoint that is true *once those items are
   published*; the runner stores that checkpoint only after the broker acknowledged them, so a
   restart resumes with no gap, and items seen again are dropped by ``item_id``.
+* ``stream`` gets the same client: every HTTP request a connector makes (a stream's
+  connection, a catch-up over REST after a reconnect) goes through it, so the rate limit
+  and the request-latency metric cover them all. Only a protocol httpx does not speak
+  (a websocket) opens its own connection.
 * ``map`` is a pure function of one item. It returns a post dict in the schema of
   ``pantau.post`` (``uid`` = ``platform:native_id``) or raises :class:`MappingError` with a
   reason; the runner validates the result and dead-letters the item with the reason otherwise.
@@ -124,8 +128,12 @@ class StreamingConnector(Connector):
     """A source that pushes items over a long-lived connection (websockets, server-sent events)."""
 
     @abc.abstractmethod
-    def stream(self, checkpoint: dict | None) -> Iterator[tuple[Any, dict | None]]:
-        """Yield (item, checkpoint after it) for as long as the connection lives; raise on errors."""
+    def stream(self, http: httpx.Client, checkpoint: dict | None) -> Iterator[tuple[Any, dict | None]]:
+        """Yield (item, checkpoint after it) for as long as the connection lives; raise on errors.
+
+        ``http`` is the runner's client (rate limit, timeouts, User-Agent), as for ``fetch``;
+        pass a longer read timeout per request for a stream that may idle between items.
+        """
 
 
 @dataclass

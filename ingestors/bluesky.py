@@ -414,8 +414,11 @@ class JetstreamConnector(StreamingConnector):
         match: Literal["any", "all"] = "any"
         read_timeout: float = Field(default=60.0, gt=0)
 
-    def stream(self, checkpoint: dict | None) -> Iterator[tuple[dict, dict | None]]:
+    def stream(self, http: httpx.Client, checkpoint: dict | None) -> Iterator[tuple[dict, dict | None]]:
         """Yield (event, ``{"cursor": time_us}``) for each wanted new post.
+
+        ``http`` is unused: Jetstream is a websocket, which httpx does not speak, so this
+        connection opens its own socket (one per reconnect, after the runner's backoff).
 
         Returns when the server closes the connection normally (the runner reconnects);
         raises TimeoutError when nothing arrives for ``read_timeout`` seconds, and websockets'

@@ -38,7 +38,10 @@ topic). Errors are ``{"error": "<code>", "message": "..."}``: 400 not JSON or wr
 missing or wrong credentials, 413 body over ``max_body_bytes``, 429 over the rate (a token bucket
 per partner, ``requests_per_minute`` and ``burst``; failed authentications count against the
 client's IP) with ``Retry-After``, 503 with ``Retry-After`` when the broker is unavailable:
-nothing is known to be stored, resend (duplicates are dropped).
+nothing is known to be stored, resend (duplicates are dropped). While an operator has paused
+the connector (``pantau connectors pause NAME``) the endpoint keeps listening and answers 503
+``{"error": "paused", "message": "connector NAME is paused by an operator; ..."}`` with
+``Retry-After``: nothing was stored, resend later.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ import orjson
 from aiohttp import web
 from pydantic import Field, model_validator
 
-from ingestors.base import ConnectorOptions, MappingError, MissingSecret, ServerConnector, Submitted
+from ingestors.base import ConnectorOptions, ConnectorPaused, MappingError, MissingSecret, ServerConnector, Submitted
 from pantau.post import MAX_RECORD_BYTES
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,8 @@ log = logging.getLogger(__name__)
 DEFAULT_LAPOR_KEYWORDS = ("LAPORPAMAN", "LAPOR PAMAN", "LAPOR")
 #: Seconds a client is asked to wait when the broker is unavailable (503).
 BROKER_RETRY_AFTER_SECONDS = 30
+#: Seconds a client is asked to wait while an operator has paused the connector (503).
+PAUSED_RETRY_AFTER_SECONDS = 60
 NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
 #: SMS field -> accepted gateway field names (lower case, without "_" and "-").
 SMS_FIELDS = {
@@ -382,7 +387,7 @@ class HttpIngestConnector(ServerConnector):
             raise ValueError(f"SMS not understood: {exc}") from None
 
     async def _ingest(self, request: web.Request, parse: Callable[[bytes, str], list[dict]]) -> web.Response:
-        """One POST: 413, 401, 429, 400, 503, or 202 with what became of each item."""
+        """One POST: 413, 401, 429, 400, 503 (broker unavailable, or paused), or 202 with what became of each item."""
         body = await read_limited(request, self.options.max_body_bytes)
         if body is None:
             return _error(413, "too_large", f"request body over the limit of {self.options.max_body_bytes} bytes: "
@@ -403,6 +408,10 @@ class HttpIngestConnector(ServerConnector):
         items = [{**item, "partner": partner, "received_at": now} for item in items]
         try:
             result = await asyncio.get_running_loop().run_in_executor(self._executor, self._submit_fn, items)
+        except ConnectorPaused:  # an operator's choice, not a failure
+            log.info("connector %s: %s from %s refused while paused; answered 503", self.name, request.path, partner)
+            return _error(503, "paused", f"connector {self.name} is paused by an operator; nothing was stored: "
+                                         "retry later", retry_after=PAUSED_RETRY_AFTER_SECONDS)
         except Exception as exc:  # the broker or the runner: nothing is known to be stored
             log.error("connector %s: %s from %s not stored (%s: %s); answered 503",
                       self.name, request.path, partner, type(exc).__name__, exc)

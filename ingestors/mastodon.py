@@ -306,9 +306,11 @@ class MastodonStreamConnector(StreamingConnector):
         path = f"/api/v1/streaming/{kind}" + ("/local" if self.options.local else "")
         return base + path, ({"tag": self.options.hashtag} if self.options.hashtag else {})
 
-    def stream(self, checkpoint: dict | None) -> Iterator[tuple[dict, dict | None]]:
+    def stream(self, http: httpx.Client, checkpoint: dict | None) -> Iterator[tuple[dict, dict | None]]:
         """Yield (status, ``{"last_id": newest id so far}``) for every ``update`` event.
 
+        The stream and the REST catch-up both go through ``http``, the runner's client (rate
+        limit, request metrics), the stream with ``read_timeout`` as its read timeout.
         Returns when the server closes the stream (the runner reconnects); httpx errors propagate.
         """
         token = self.secret("access_token_env") if self.options.access_token_env else ""
@@ -316,8 +318,7 @@ class MastodonStreamConnector(StreamingConnector):
         last_id = (checkpoint or {}).get("last_id")
         timeout = httpx.Timeout(10.0, read=self.options.read_timeout)
         url, params = self.stream_request()
-        with httpx.Client(timeout=timeout, headers=headers) as http, \
-                connect_sse(http, "GET", url, params=params) as events:
+        with connect_sse(http, "GET", url, params=params, headers=headers, timeout=timeout) as events:
             raise_for_status_redacted(events.response, token)
             backfilled: set[str] = set()
             if last_id:

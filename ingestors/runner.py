@@ -3,8 +3,9 @@
 For each instance of the connectors file it does what ``ingestors.base`` promises connectors:
 
 * **rate limits**: a token bucket per connector (pyrate-limiter's ``TokenBucket``) in front of
-  every request of the ``httpx.Client`` it hands to ``fetch`` (:func:`http_client`: timeouts
-  and a User-Agent set; the connector raises for an error status, as ``ingestors.base`` says);
+  every request of the ``httpx.Client`` it hands to ``fetch`` and to ``stream`` (:func:`http_client`:
+  timeouts and a User-Agent set, each request timed for the latency metric; the connector
+  raises for an error status, as ``ingestors.base`` says);
 * **retries**: any error of a fetch, a stream or a publish is retried by tenacity without end,
   after a backoff that grows exponentially with jitter from ``retry.initial_backoff_seconds``
   to ``retry.max_backoff_seconds``, or that a 429/503's ``Retry-After`` (seconds or an HTTP
@@ -18,8 +19,8 @@ For each instance of the connectors file it does what ``ingestors.base`` promise
   that fails goes to the dlq topic (stage ``connector:<name>``) with the reason while the
   rest of its batch flows; posts go to posts.raw keyed by uid, claims to the claims topic;
 * **pause and resume** from another process (the paused flag in the state file, checked
-  before each poll and every ``check_every`` seconds while waiting), and a graceful stop on
-  SIGTERM or SIGINT;
+  before each poll and every ``check_every`` seconds while waiting; a server connector keeps
+  listening and refuses items while paused), and a graceful stop on SIGTERM or SIGINT;
 * **metrics** (prometheus-client), served on ``PANTAU_CONNECTORS_METRICS_PORT`` when set;
 * **secrets** never reach logs, errors or status: their values (from the ``..._env``
   variables) are scrubbed from every log record of the process and every stored message.
@@ -182,7 +183,7 @@ class _LimitedTransport(httpx.BaseTransport):
 
 
 def http_client(name: str, rate: RateLimit, stop: threading.Event | None = None) -> httpx.Client:
-    """The client a polling connector gets: rate-limited, with timeouts and a User-Agent.
+    """The client polling and streaming connectors get: rate-limited, timed, with timeouts and a User-Agent.
 
     It raises nothing for an error status: the connector calls ``raise_for_status()`` (after
     handling what it handles itself, such as an expired token), and the runner retries.
@@ -334,15 +335,16 @@ def prepare(connector: Connector, items: list[Any],
 class _StreamReader:
     """Runs a connector's ``stream()`` in a daemon thread, handing its (item, checkpoint) pairs over."""
 
-    def __init__(self, connector: StreamingConnector, checkpoint: dict | None, size: int = 5 * STREAM_BATCH):
+    def __init__(self, connector: StreamingConnector, http: httpx.Client, checkpoint: dict | None,
+                 size: int = 5 * STREAM_BATCH):
         self._queue: queue.Queue = queue.Queue(maxsize=size)
         self._cancel = threading.Event()
-        threading.Thread(target=self._read, args=(connector, checkpoint), daemon=True,
+        threading.Thread(target=self._read, args=(connector, http, checkpoint), daemon=True,
                          name=f"stream-{connector.name}").start()
 
-    def _read(self, connector: StreamingConnector, checkpoint: dict | None) -> None:
+    def _read(self, connector: StreamingConnector, http: httpx.Client, checkpoint: dict | None) -> None:
         try:
-            for pair in connector.stream(checkpoint):
+            for pair in connector.stream(http, checkpoint):
                 if not self._put(pair):
                     return
             self._put(StreamEnded("the stream ended"))
@@ -396,21 +398,28 @@ def fetch_once(instance: Instance, *, environ: dict | None = None, checkpoint: d
     """
     connector = instance.build(environ)
     SCRUBBER.add(secret_values([instance], environ))
-    if isinstance(connector, PollingConnector):
-        with http_client(instance.name, instance.config.rate_limit) as client:
-            items = connector.fetch(client, checkpoint).items
-    elif isinstance(connector, StreamingConnector):
-        reader = _StreamReader(connector, checkpoint)
-        try:
-            items, _, failure = reader.take(limit, seconds, first_within=seconds)
-        finally:
-            reader.cancel()
-        if failure is not None and not items:
-            raise failure
-    else:
+    if not isinstance(connector, (PollingConnector, StreamingConnector)):
         raise ValueError(f"connector {instance.name} is a server ({instance.config.type}): it has nothing to fetch; "
                          f"run it and send it items")
+    with http_client(instance.name, instance.config.rate_limit) as client:
+        if isinstance(connector, PollingConnector):
+            items = connector.fetch(client, checkpoint).items
+        else:
+            items = _take_streamed(connector, client, checkpoint, limit, seconds)
     return len(items), prepare(connector, items)
+
+
+def _take_streamed(connector: StreamingConnector, http: httpx.Client, checkpoint: dict | None,
+                   limit: int, seconds: float) -> list:
+    """Up to ``limit`` streamed items within ``seconds``; the stream's error when it gave none."""
+    reader = _StreamReader(connector, http, checkpoint)
+    try:
+        items, _, failure = reader.take(limit, seconds, first_within=seconds)
+    finally:
+        reader.cancel()
+    if failure is not None and not items:
+        raise failure
+    return items
 
 
 # -- the runner ---------------------------------------------------------------------------
@@ -421,7 +430,8 @@ class _Worker:
     connector: Connector
     http: httpx.Client | None = None
     failures: int = 0  # in a row; reset by every committed batch
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    paused: bool = False  # the pause status shows, as last acknowledged
+    lock: threading.Lock = field(default_factory=threading.Lock)  # a batch in flight, or a pause acknowledged
     thread: threading.Thread | None = None
 
     @property
@@ -447,7 +457,7 @@ class Runner:
         for instance in instances:
             connector = instance.build(environ)
             client = (http_client(instance.name, instance.config.rate_limit, self._stop)
-                      if isinstance(connector, PollingConnector) else None)
+                      if isinstance(connector, (PollingConnector, StreamingConnector)) else None)
             self._workers.append(_Worker(instance, connector, client))
         self._heartbeat: threading.Thread | None = None
 
@@ -533,15 +543,33 @@ class Runner:
                 raise _Interrupted()
 
     def _wait_while_paused(self, worker: _Worker) -> None:
-        if not self.state.is_paused(worker.name):
-            return
-        self.state.mark(worker.name, "paused")
-        log.info("connector %s paused", worker.name)
-        while not self._stop.wait(self.check_every) and self.state.is_paused(worker.name):
+        while self._acknowledge_pause(worker) and not self._stop.wait(self.check_every):
             pass
-        if not self._stop.is_set():
-            self.state.mark(worker.name, "running")
-            log.info("connector %s resumed", worker.name)
+
+    def _acknowledge_pause(self, worker: _Worker) -> bool:
+        """Show a pause or a resume in status (and the log) once it is asked; return whether paused.
+
+        Under the worker's lock, so that a batch in flight (a server's ``submit``) commits,
+        and shows "running", before the pause is shown, never after.
+        """
+        with worker.lock:
+            paused = self.state.is_paused(worker.name)
+            if paused != worker.paused:
+                worker.paused = paused
+                self.state.mark(worker.name, "paused" if paused else "running")
+                log.info("connector %s %s", worker.name, "paused" if paused else "resumed")
+            return paused
+
+    def _follow_pause(self, worker: _Worker, done: threading.Event) -> None:
+        """For a server connector, which serves on while paused: acknowledge pause and resume until ``done``."""
+        try:
+            while not done.wait(self.check_every):
+                try:
+                    self._acknowledge_pause(worker)
+                except Exception as exc:  # noqa: BLE001 - status only; the server serves on
+                    log.warning("connector %s: cannot show the pause in the state file: %s", worker.name, exc)
+        finally:
+            self.state.close()
 
     def _retrying(self, worker: _Worker, attempt: Callable[[], Any]) -> Any:
         """Call ``attempt`` until it succeeds, backing off after each error; _Interrupted ends it."""
@@ -568,6 +596,7 @@ class Runner:
 
     def _on_error(self, worker: _Worker, exc: BaseException, backoff: float) -> None:
         worker.failures += 1
+        worker.paused = False  # status shows the error now: a pause still asked is shown again
         kind = error_kind(exc)
         message = SCRUBBER.scrub(describe(exc))
         ERRORS.labels(worker.name, kind).inc()
@@ -619,7 +648,7 @@ class Runner:
 
     def _consume_stream(self, worker: _Worker) -> None:
         self._recover(worker)
-        reader = _StreamReader(worker.connector, self.state.checkpoint(worker.name))
+        reader = _StreamReader(worker.connector, worker.http, self.state.checkpoint(worker.name))
         try:
             while not self._interrupted(worker):
                 items, checkpoint, failure = reader.take(STREAM_BATCH, STREAM_BATCH_SECONDS)
@@ -637,16 +666,24 @@ class Runner:
             if not self._stop.is_set():
                 raise RuntimeError("serve() returned while the runner is running")
 
-        while not self._stop.is_set():
-            try:
-                self._retrying(worker, serve)
-            except _Interrupted:
-                self._wait_while_paused(worker)
+        done = threading.Event()
+        watcher = threading.Thread(target=self._follow_pause, args=(worker, done), daemon=True,
+                                   name=f"connector-{worker.name}-pause")
+        watcher.start()
+        try:
+            while not self._stop.is_set():
+                try:
+                    self._retrying(worker, serve)
+                except _Interrupted:  # serve() failed while paused: serve again once resumed
+                    self._wait_while_paused(worker)
+        finally:
+            done.set()
+            watcher.join(self.check_every + ACK_TIMEOUT_SECONDS)
 
     def _submit(self, worker: _Worker, items: list[Any]) -> Submitted:
-        if self.state.is_paused(worker.name):
-            raise ConnectorPaused(f"connector {worker.name} is paused. Fix: pantau connectors resume {worker.name}")
         with worker.lock:
+            if self.state.is_paused(worker.name):
+                raise ConnectorPaused(f"connector {worker.name} is paused. Fix: pantau connectors resume {worker.name}")
             try:
                 self._recover(worker)
                 return self._deliver(worker, list(items), self.state.checkpoint(worker.name))

@@ -153,6 +153,46 @@ def narrative(narrative_id: str = typer.Argument(..., help="a narrative id (the 
     typer.echo(shown)
 
 
+@app.command()
+def trends(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines posts, raw or enriched"),
+    rules: Optional[Path] = typer.Option(None, exists=True, dir_okay=False,
+                                         help="YAML rules (default: PANTAU_TREND_RULES_FILE, else rules.example.yaml)"),
+    window: Optional[int] = typer.Option(None, help="window seconds (default: PANTAU_TREND_WINDOW_SECONDS, 600)"),
+    hop: Optional[int] = typer.Option(None, help="hop seconds (default: PANTAU_TREND_HOP_SECONDS, 300)"),
+    lateness: Optional[int] = typer.Option(None, help="seconds a window stays open after its end "
+                                                      "(default: PANTAU_TREND_LATENESS_SECONDS, 300)"),
+    arrival: bool = typer.Option(False, "--arrival", help="replay in file order instead of event time"),
+    as_json: bool = typer.Option(False, "--json", help="one JSON alert per line"),
+) -> None:
+    """Replay a file of posts through the trend rules and print the alerts they would raise."""
+    from pantau.config import load_settings
+    from pantau.trends_cli import run_file
+
+    settings = load_settings()
+    sys.exit(run_file(file, rules or settings.trend_rules_file, window or settings.trend_window_seconds,
+                      hop or settings.trend_hop_seconds,
+                      settings.trend_lateness_seconds if lateness is None else lateness, arrival, as_json))
+
+
+@eval_app.command("trends")
+def eval_trends(
+    seeds: str = typer.Option("10", help="seed or range of seeds, e.g. 10 or 10-14 (0-4 were used for tuning)"),
+    days: int = typer.Option(7, min=2, help="days of synthetic stream per seed (the first is warm-up)"),
+    rules: Optional[Path] = typer.Option(None, exists=True, dir_okay=False, help="default: rules.example.yaml"),
+    write: Optional[Path] = typer.Option(None, help="also write the first seed's stream here as JSON Lines"),
+) -> None:
+    """Trend alerts on a synthetic stream with injected bursts: recall, precision, detection delay."""
+    from pantau.trends_cli import evaluate
+
+    first, _, last = seeds.partition("-")
+    try:
+        chosen = list(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise typer.BadParameter("give a seed (10) or a range (10-14)", param_hint="--seeds") from None
+    sys.exit(evaluate(chosen, days, rules, write))
+
+
 @eval_app.command("claims")
 def eval_claims(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON Lines: text, claim_id (null: none)"),

@@ -54,6 +54,13 @@ _FIXES = {
     "narrative_max_posts": "give a whole number from 100 to 1000000",
     "narrative_min_posts": "give a whole number from 1 to 1000",
     "claims_file": "give the path of a JSON Lines claim catalogue (see data/claims/README.md)",
+    "trend_rules_file": "give the path of a YAML rules file (see rules.example.yaml)",
+    "trend_window_seconds": "give seconds from 60 to 86400",
+    "trend_hop_seconds": "give seconds from 10 to 86400, at most the window",
+    "trend_lateness_seconds": "give seconds from 0 to 86400",
+    "alerters_file": "give the path of a YAML list of alerters (see the README's Trend alerts section)",
+    "alert_webhook_timeout_seconds": "give seconds above 0, at most 120",
+    "alert_webhook_max_attempts": "give a whole number from 1 to 20",
     "worker_instance_id": "use letters, digits, '.', '_' or '-', unique per worker (or 'hostname')",
 }
 
@@ -113,6 +120,15 @@ class Settings(BaseSettings):
     # Narratives with fewer posts get no summary in the narratives index (singletons are most posts).
     narrative_min_posts: int = Field(2, ge=1, le=1000)
     claims_file: Path | None = None  # None: the catalogue shipped in data/claims/catalogue.jsonl
+
+    # Trend alerts.
+    trend_rules_file: Path | None = None  # None: rules.example.yaml, shipped beside this README
+    trend_window_seconds: int = Field(600, ge=60, le=86_400)
+    trend_hop_seconds: int = Field(300, ge=10, le=86_400)
+    trend_lateness_seconds: int = Field(300, ge=0, le=86_400)
+    alerters_file: Path | None = None  # YAML list of webhook destinations; None: alerts go to Kafka and ES only
+    alert_webhook_timeout_seconds: float = Field(5.0, gt=0, le=120)
+    alert_webhook_max_attempts: int = Field(6, ge=1, le=20)  # then the leader's timer resubmits, up to 3 times
 
     # Ingest connectors (pantau connectors ...).
     connectors_file: Path = Path("connectors.yaml")

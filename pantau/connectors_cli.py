@@ -177,7 +177,10 @@ def _set_paused(name: str, file: Path | None, paused: bool) -> None:
 @connectors_app.command()
 def pause(name: str = typer.Argument(..., help="connector name"),
           file: Optional[Path] = typer.Option(None, "--file", help=_FILE_HELP)) -> None:
-    """Pause a connector, on a running runner too (it finishes the batch in hand, then waits)."""
+    """Pause a connector, on a running runner too (it finishes the batch in hand, then waits).
+
+    An HTTP ingest endpoint keeps listening while paused and answers 503 ``paused`` with Retry-After.
+    """
     _set_paused(name, file, True)
 
 

@@ -11,3 +11,5 @@ CONSUMER_LAG = Gauge("pantau_consumer_lag", "Records in a partition not yet hand
 LATENCY_SECONDS = Histogram("pantau_post_latency_seconds",
                             "Time from a record reaching its input topic to the stage finishing it", ["stage"],
                             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900))
+ALERTS = Counter("pantau_alerts_total", "Trend alerts raised")
+DELIVERIES = Counter("pantau_alert_deliveries_total", "Alert deliveries to webhooks, by outcome", ["alerter", "status"])

@@ -1,6 +1,7 @@
 """The agents: enrich (posts.raw -> posts.enriched), the narrative agents
-(streams/narrative_agents.py: posts.enriched -> posts.narrated, narratives.changed) and index
-(posts.narrated -> Elasticsearch, then narratives.changed).
+(streams/narrative_agents.py: posts.enriched -> posts.narrated, narratives.changed), index
+(posts.narrated -> Elasticsearch, then narratives.changed) and the trend agents
+(streams/trend_agents.py: posts.narrated -> trends.terms -> alerts -> alerts index, webhooks).
 
 Each agent takes a batch (``stream.take_events``), hands it to a pure function, sends the
 outputs, and dead-letters each failure with the original bytes, the stage, the reason and the
@@ -24,6 +25,7 @@ from streams.claims_follower import ClaimsFollower
 from streams.indexer import BulkPolicy, index_batch
 from streams import narrative_store
 from streams.narrative_agents import register_narrative_agents
+from streams.trend_agents import register_alert_agent, register_trend_agents
 
 
 def _raw_topic(app: faust.App, name: str) -> faust.TopicT:
@@ -82,6 +84,8 @@ def register_agents(app: faust.App, settings: Settings) -> None:
 
     register_narrative_agents(app, settings, send, send_dead_letter, observe, raw_topic=_raw_topic,
                               matcher=claims.matcher)
+    register_trend_agents(app, settings, send_dead_letter, raw_topic=_raw_topic)
+    register_alert_agent(app, settings, raw_topic=_raw_topic)
 
     @app.agent(narrated, name="index")
     async def index(stream: faust.StreamT) -> None:

@@ -54,7 +54,9 @@ def _reason(info: dict) -> str:
     return f"elasticsearch {info.get('status')}: {error}"
 
 
-def _actions(index: str, docs: Mapping[str, bytes | dict], merge: bool):
+def _actions(index: str, docs: Mapping[str, bytes | dict], merge: bool, create: bool):
+    if create:
+        return ({"_op_type": "create", "_index": index, "_id": uid, "_source": source} for uid, source in docs.items())
     if merge:
         return ({"_op_type": "update", "_index": index, "_id": uid, "doc": doc, "doc_as_upsert": True}
                 for uid, doc in docs.items())
@@ -62,8 +64,8 @@ def _actions(index: str, docs: Mapping[str, bytes | dict], merge: bool):
 
 
 async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Mapping[str, bytes | dict],
-                     policy: BulkPolicy, merge: bool) -> list[tuple[str, str]]:
-    actions = _actions(index, docs, merge)
+                     policy: BulkPolicy, merge: bool, create: bool) -> list[tuple[str, str]]:
+    actions = _actions(index, docs, merge, create)
     failed = []
     async for ok, item in async_streaming_bulk(
         es, actions, chunk_size=len(docs) or 1, max_retries=policy.max_retries,
@@ -77,13 +79,15 @@ async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Mapping[str, byte
 
 
 async def index_batch(es: AsyncElasticsearch, index: str, docs: Mapping[str, bytes | dict],
-                      policy: BulkPolicy = BulkPolicy(), *, merge: bool = False) -> list[tuple[str, str]]:
+                      policy: BulkPolicy = BulkPolicy(), *, merge: bool = False,
+                      create: bool = False) -> list[tuple[str, str]]:
     """Index ``docs`` ({uid: document}) into ``index``; return the (uid, reason) pairs that failed.
 
     A document may be a dict or JSON bytes (sent as they are, with no re-serialising). With
     ``merge`` (dict documents only), each is a partial update that creates the document when
     it is missing and otherwise replaces only the fields it carries, keeping the others (what
-    later stages added). Blocks, retrying with backoff, while Elasticsearch cannot take the
+    later stages added). With ``create``, a document whose id is already there is left alone
+    and returned with a 409 reason. Blocks, retrying with backoff, while Elasticsearch cannot take the
     request at all.
     """
     if not docs:
@@ -97,5 +101,5 @@ async def index_batch(es: AsyncElasticsearch, index: str, docs: Mapping[str, byt
     )
     async for attempt in retrying:
         with attempt:
-            return await _bulk_once(es, index, docs, policy, merge)
+            return await _bulk_once(es, index, docs, policy, merge, create)
     raise AssertionError("unreachable: tenacity either returns or raises")

@@ -21,7 +21,8 @@ CLAIMS = "claims"  # fact-check verdicts from debunk feeds (connectors' claims()
 NARRATIVE_ASSIGN = "narratives.assign"  # batches of enriched posts for the one narrative assigner
 NARRATED = "posts.narrated"  # enriched posts with their narrative, for the indexer
 NARRATIVES_CHANGED = "narratives.changed"  # narrative ids whose spread summary is out of date
-ALL = (RAW, ENRICHED, ALERTS, DLQ, CLAIMS, NARRATIVE_ASSIGN, NARRATED, NARRATIVES_CHANGED)
+TREND_TERMS = "trends.terms"  # term counts per window, each term on the partition that owns it
+ALL = (RAW, ENRICHED, ALERTS, DLQ, CLAIMS, NARRATIVE_ASSIGN, NARRATED, NARRATIVES_CHANGED, TREND_TERMS)
 
 #: Topics that must have exactly one partition (see enrichers/narratives.py for why).
 SINGLE_PARTITION = (NARRATIVE_ASSIGN,)

@@ -128,7 +128,7 @@ class AlertDispatcher:
         self._wait = _backoff_strategy(self.initial_backoff, self.max_backoff)
         self._client = client
         self._own_client = client is None
-        self._queue: asyncio.Queue[dict] = asyncio.Queue(maxsize=max_queue)
+        self._queue: asyncio.Queue[tuple[dict, frozenset[str] | None]] = asyncio.Queue(maxsize=max_queue)
         self._in_flight = {a.name: asyncio.Semaphore(max_in_flight) for a in self.alerters}
         self._active: set[_Delivery] = set()
         self._callbacks: set[asyncio.Task] = set()
@@ -173,7 +173,7 @@ class AlertDispatcher:
         self._abandoned = True
         # Alerts never fanned out, and deliveries still waiting or in flight, are failed.
         while not self._queue.empty():
-            alert = self._queue.get_nowait()
+            alert, _ = self._queue.get_nowait()
             for alerter in self.alerters:
                 delivery = _Delivery(alert, _alert_id(alert), alerter)
                 self._finish_failed(delivery, "dispatcher stopped before the first attempt")
@@ -218,15 +218,15 @@ class AlertDispatcher:
 
     # Submitting -------------------------------------------------------------------------------
 
-    def submit(self, alert: dict) -> bool:
-        """Queue ``alert`` for every alerter; never waits. False if it was refused (stopped,
-        or the queue is full: then each alerter's delivery is reported failed)."""
+    def submit(self, alert: dict, only: Iterable[str] | None = None) -> bool:
+        """Queue ``alert`` for every alerter (or for those named in ``only``); never waits. False
+        if it was refused (stopped, or the queue is full: then each delivery is reported failed)."""
         if self._closed:
             log.warning("alert %s submitted after the dispatcher stopped; not sent",
                         _alert_id(alert))
             return False
         try:
-            self._queue.put_nowait(alert)
+            self._queue.put_nowait((alert, None if only is None else frozenset(only)))
         except asyncio.QueueFull:
             log.warning("alert queue full (%d); alert %s not sent", self._queue.maxsize,
                         _alert_id(alert))
@@ -245,18 +245,20 @@ class AlertDispatcher:
 
     async def _run(self) -> None:
         while True:
-            alert = await self._queue.get()
+            alert, only = await self._queue.get()
             try:
-                self._fan_out(alert)
+                self._fan_out(alert, only)
             except Exception:  # a bad alert must not end the dispatcher
                 log.exception("could not dispatch alert %s", _alert_id(alert))
             finally:
                 self._queue.task_done()
                 self._progress.set()
 
-    def _fan_out(self, alert: dict) -> None:
+    def _fan_out(self, alert: dict, only: frozenset[str] | None) -> None:
         alert_id = _alert_id(alert)
         for alerter in self.alerters:
+            if only is not None and alerter.name not in only:
+                continue
             key = (alert_id, alerter.name)
             if alert_id != NO_ID:
                 if key in self._seen:

@@ -279,7 +279,8 @@ def jetstream():
 
 def run_jetstream(url, checkpoint=None, **options):
     source = JetstreamConnector(name="jetstream-test", options=JetstreamConnector.Options(url=url, **options))
-    return source, list(source.stream(checkpoint))  # ends when the server closes normally
+    with httpx.Client() as http:  # unused: a websocket opens its own connection
+        return source, list(source.stream(http, checkpoint))  # ends when the server closes normally
 
 
 def _texts(out):
@@ -327,14 +328,14 @@ def test_jetstream_refusing_the_connection_raises():
     from websockets.exceptions import InvalidStatus
 
     with ws_server(lambda socket: None, process_request=lambda conn, request: conn.respond(503, "busy\n")) as url:
-        with pytest.raises(InvalidStatus):
-            next(JetstreamConnector(name="j", options=JetstreamConnector.Options(url=url)).stream(None))
+        with pytest.raises(InvalidStatus), httpx.Client() as http:
+            next(JetstreamConnector(name="j", options=JetstreamConnector.Options(url=url)).stream(http, None))
 
 
 def test_a_silent_jetstream_raises_timeout_for_the_runner_to_reconnect():
     done = threading.Event()
     with ws_server(lambda socket: done.wait(5)) as url:
         source = JetstreamConnector(name="j", options=JetstreamConnector.Options(url=url, read_timeout=0.2))
-        with pytest.raises(TimeoutError):
-            next(source.stream(None))
+        with pytest.raises(TimeoutError), httpx.Client() as http:
+            next(source.stream(http, None))
         done.set()

@@ -16,7 +16,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from ingestors.base import MappingError, MissingSecret, Submitted
+from ingestors.base import ConnectorPaused, MappingError, MissingSecret, Submitted
 from ingestors.http_ingest import (HttpIngestConnector, RateLimiter, lapor_complaint, parse_time, sender_hash,
                                    sign)
 from pantau.post import InvalidPost, parse_post
@@ -39,8 +39,12 @@ class Recorder:
 
     def __init__(self, connector: HttpIngestConnector):
         self.connector, self.items, self.posts, self.seen, self.failing = connector, [], [], set(), False
+        self.paused = False
 
     def __call__(self, items: list) -> Submitted:
+        if self.paused:  # as the runner's submit does
+            raise ConnectorPaused(f"connector {self.connector.name} is paused. "
+                                  f"Fix: pantau connectors resume {self.connector.name}")
         if self.failing:
             raise ConnectionError("broker unavailable")
         self.items.extend(items)
@@ -205,6 +209,22 @@ def test_broker_unavailable_answers_503_with_retry_after(start):
     assert answer.status_code == 503 and int(answer.headers["Retry-After"]) >= 1
     assert "resend" in answer.json()["message"]
     recorder.failing = False
+    assert client.post("/v1/posts", json=post(), headers=auth()).json()["accepted"] == 1
+
+
+def test_a_paused_connector_answers_503_paused_with_retry_after_and_logs_no_error(start, caplog):
+    caplog.set_level(logging.INFO, logger="ingestors.http_ingest")
+    client, recorder = start()
+    recorder.paused = True
+    answer = client.post("/v1/posts", json=post(), headers=auth())
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "60"
+    assert answer.json() == {"error": "paused", "message": "connector partners is paused by an operator; "
+                                                           "nothing was stored: retry later"}
+    assert recorder.posts == []
+    logged = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "ingestors.http_ingest"]
+    assert (logging.INFO, "connector partners: /v1/posts from partners refused while paused; answered 503") in logged
+    assert all(level < logging.WARNING for level, _ in logged)
+    recorder.paused = False
     assert client.post("/v1/posts", json=post(), headers=auth()).json()["accepted"] == 1
 
 

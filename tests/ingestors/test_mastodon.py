@@ -250,16 +250,17 @@ def stream_connector(httpserver, **options) -> MastodonStreamConnector:
                                    environ={"MASTODON_TOKEN": TOKEN})
 
 
-def consume(stream) -> list:
+def consume(source: MastodonStreamConnector, checkpoint: dict | None) -> list:
     """Every (item, checkpoint) until the server closes the stream, which ends the generator."""
-    return list(stream)
+    with httpx.Client() as http:
+        return list(source.stream(http, checkpoint))
 
 
 def test_stream_yields_update_events_with_the_newest_id_as_checkpoint(httpserver):
     seen = []
     httpserver.expect_request("/api/v1/streaming/hashtag").respond_with_handler(sse_handler(STREAM, seen))
     source = stream_connector(httpserver, access_token_env="MASTODON_TOKEN")
-    out = consume(source.stream(None))
+    out = consume(source, None)
     assert [item["id"] for item, _ in out] == [s["id"] for s in LATER]  # delete and status.update skipped
     assert [cp for _, cp in out] == [{"last_id": s["id"]} for s in LATER]
     assert seen == [("/api/v1/streaming/hashtag", {"tag": "hoaks"}, f"Bearer {TOKEN}")]
@@ -275,7 +276,7 @@ def test_reconnect_backfills_from_the_rest_timeline_without_repeats(httpserver):
     httpserver.expect_request("/api/v1/streaming/hashtag/local").respond_with_handler(sse_handler(stream))
     rest = FakeTimeline(TIMELINE)
     httpserver.expect_request("/api/v1/timelines/tag/hoaks").respond_with_handler(rest)
-    out = consume(stream_connector(httpserver, local=True).stream({"last_id": BY_TEXT["gempa"]["id"]}))
+    out = consume(stream_connector(httpserver, local=True), {"last_id": BY_TEXT["gempa"]["id"]})
     assert [item["id"] for item, _ in out] == [LATER[0]["id"], LATER[1]["id"], newer["id"]]
     assert out[-1][1] == {"last_id": newer["id"]}
     assert rest.requests == [{"limit": "40", "local": "true", "min_id": BY_TEXT["gempa"]["id"]}]
@@ -283,5 +284,5 @@ def test_reconnect_backfills_from_the_rest_timeline_without_repeats(httpserver):
 
 def test_stream_errors_raise(httpserver):
     httpserver.expect_request("/api/v1/streaming/public").respond_with_json({"error": "Error"}, status=503)
-    with pytest.raises(httpx.HTTPStatusError):
-        next(stream_connector(httpserver, hashtag=None).stream(None))
+    with pytest.raises(httpx.HTTPStatusError), httpx.Client() as http:
+        next(stream_connector(httpserver, hashtag=None).stream(http, None))

@@ -14,11 +14,13 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
+from pathlib import Path
 
 import httpx
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 from prometheus_client import REGISTRY
+from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from werkzeug import Request, Response
 
@@ -27,10 +29,12 @@ from ingestors.base import (ConnectorOptions, ConnectorPaused, MappingError, Pag
 from ingestors.connectors_config import parse_connectors
 from ingestors.publish import make_producer
 from ingestors.registry import CONNECTOR_TYPES
-from ingestors.runner import FAILING_AFTER, Runner, retry_after_seconds
+from ingestors.mastodon import instance_host
+from ingestors.runner import FAILING_AFTER, USER_AGENT, Runner, retry_after_seconds
 from ingestors.state import StateStore
 from pantau.cli import app
 from pantau.clients import kafka_python_config
+from pantau.local_backend import free_port
 from streams.topics import ensure_topics
 
 SECRET = "s3cr3t-7f1e-token-value"
@@ -77,7 +81,7 @@ class StreamConnector(ToyItems, StreamingConnector):
         count: int = 6
         fail_after: int = 4
 
-    def stream(self, checkpoint):
+    def stream(self, http, checkpoint):
         type(self).connections.append(checkpoint)
         for number in range((checkpoint or {}).get("n", 0) + 1, self.options.count + 1):
             if len(self.connections) == 1 and number > self.options.fail_after:
@@ -414,3 +418,213 @@ def test_a_server_connector_submits_synchronously_and_refuses_while_paused(setti
     state.set_paused("ingest", True)
     with pytest.raises(ConnectorPaused, match="ingest is paused"):
         ServedConnector.submit([{"id": 3, "text": "tiga"}])
+
+
+def test_the_token_bucket_spaces_requests_at_the_configured_rate(settings, start_runner, httpserver, tmp_path,
+                                                                 wait_for):
+    source = Source(httpserver)
+    source.add(1, 6)
+    paced = {**paged("paced", source.url, page_size=1), "rate_limit": {"requests_per_second": 2, "burst": 2}}
+    start_runner(paced)  # a full page means "more": it asks again at once, as fast as the bucket lets it
+    wait_for(lambda: len(source.requests) >= 6, 30, "six requests")
+
+    times = [at for at, _, _ in source.requests[:6]]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    # A burst of 2, then one token every 0.5 s: from the 3rd request on, none comes sooner
+    # than the bucket refills (0.4 s: a margin for timers, no upper bound asserted).
+    assert all(gap >= 0.4 for gap in gaps[1:]), gaps
+    assert times[5] - times[0] >= 1.6
+    assert [args["after"] for _, args, _ in source.requests[:6]] == ["0", "1", "2", "3", "4", "5"]
+
+
+class RecordingState(StateStore):
+    """A real state file that also remembers the backoff of every error it records, in order."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.backoffs: list[float] = []
+
+    def record_error(self, name, kind, message, backoff_seconds, *, failing):
+        self.backoffs.append(backoff_seconds)
+        super().record_error(name, kind, message, backoff_seconds, failing=failing)
+
+
+def test_consecutive_failures_back_off_exponentially_with_jitter_up_to_the_maximum(settings, start_runner,
+                                                                                  httpserver, tmp_path, wait_for):
+    source = Source(httpserver)
+    source.fail = lambda request: Response("upstream down", 503)
+    state = RecordingState(tmp_path / "state.sqlite3")
+    flaky = {**paged("flaky", source.url), "retry": {"initial_backoff_seconds": 0.05, "max_backoff_seconds": 0.4}}
+    start_runner(flaky, state=state)
+    wait_for(lambda: len(state.backoffs) >= 5, 30, "five failures in a row")
+
+    first, second, third, fourth, fifth = state.backoffs[:5]
+    # failure n: 0.05 * 2**(n-1) plus a jitter of up to 0.05, capped at 0.4
+    assert 0.05 <= first <= 0.1 and 0.1 <= second <= 0.15 and 0.2 <= third <= 0.25
+    assert first < second < third and fourth == fifth == 0.4
+    jitters = {round(backoff - 0.05 * 2 ** n, 9) for n, backoff in enumerate([first, second, third])}
+    assert len(jitters) > 1  # random, not a fixed offset
+    status = state.statuses(["flaky"])[0]
+    assert status.state == "failing" and status.backoff_seconds == 0.4
+    assert REGISTRY.get_sample_value("pantau_connector_backoff_seconds", {"connector": "flaky"}) == 0.4
+
+
+def test_an_rss_fact_checker_feed_puts_posts_on_posts_raw_and_verdicts_on_claims(settings, start_runner,
+                                                                                  httpserver, tmp_path, wait_for):
+    feed = (Path(__file__).parent / "payloads" / "turnbackhoax_rss.xml").read_text(encoding="utf-8")
+    httpserver.expect_request("/feed/").respond_with_data(feed, content_type="application/rss+xml; charset=UTF-8")
+    state = StateStore.in_dir(tmp_path)
+    start_runner({"type": "rss", "name": "turnbackhoax", "poll_interval_seconds": 60,
+                  "options": {"feeds": [{"url": httpserver.url_for("/feed/"), "fact_checker": True}]}})
+    wait_for(lambda: state.statuses(["turnbackhoax"])[0].fetched == 6, 30, "the feed's six entries")
+
+    posts = {record.key.decode(): json.loads(record.value) for record in read_topic(settings, "posts.raw")}
+    claims = [(record.key.decode(), json.loads(record.value)) for record in read_topic(settings, "claims")]
+    assert len(posts) == 5  # the undated [HOAKS] entry is dead-lettered, and gives no claim
+    assert [claim["verdict"] for _, claim in sorted(claims, key=lambda c: c[1]["published_at"], reverse=True)] == [
+        "HOAKS", "SALAH", "DISINFORMASI", "KLARIFIKASI"]
+    for key, claim in claims:
+        assert key == claim["uid"] and claim["uid"] in posts  # each claim leads to its debunk's post
+        assert posts[key]["fact_check"] == {"verdict": claim["verdict"], "claim": claim["claim"]}
+        assert claim["source"] == "TURNBACKHOAX" and claim["url"] == posts[key]["url"]
+    hoax = next(claim for _, claim in claims if claim["verdict"] == "HOAKS")
+    assert hoax["claim"] == "Video Banjir di Banjarmasin Akibat Tanggul Sungai Martapura Jebol"
+    [letter] = [json.loads(record.value) for record in read_topic(settings, "dlq")]
+    assert letter["stage"] == "connector:turnbackhoax" and "no published or updated date" in letter["reason"]
+
+
+def status_of(n: int) -> dict:
+    """A Mastodon Status, id ``n``, with what a post needs."""
+    return {"id": str(n), "created_at": "2026-11-30T08:00:00.000Z", "url": f"https://mastodon.example/@budi/{n}",
+            "account": {"id": "7", "acct": "budi", "display_name": "Budi"}, "content": f"<p>kabar #hoaks {n}</p>"}
+
+
+class LiveInstance:
+    """A local Mastodon instance: a hashtag stream held open (server-sent events, heartbeats), which
+    sends only what is posted after a client connects, as the real one does, and the REST timeline
+    a reconnecting client catches up from. Every request is recorded with its User-Agent."""
+
+    def __init__(self, server: HTTPServer):
+        self.statuses: list[dict] = []
+        self.requests: list[tuple[str, dict, str | None]] = []  # (path, query, User-Agent)
+        self.closed = threading.Event()
+        self.lock = threading.Lock()
+        server.expect_request("/api/v1/streaming/hashtag").respond_with_handler(self.stream)
+        server.expect_request("/api/v1/timelines/tag/hoaks").respond_with_handler(self.timeline)
+        self.base_url = server.url_for("/")
+
+    def post(self, n: int) -> None:
+        with self.lock:
+            self.statuses.append(status_of(n))
+
+    def _record(self, request: Request) -> None:
+        with self.lock:
+            self.requests.append((request.path, dict(request.args), request.headers.get("User-Agent")))
+
+    def stream(self, request: Request) -> Response:
+        self._record(request)
+        with self.lock:
+            sent = len(self.statuses)
+
+        def events():
+            nonlocal sent
+            while not self.closed.is_set():
+                with self.lock:
+                    new, sent = self.statuses[sent:], len(self.statuses)
+                for status in new:
+                    yield f"event: update\ndata: {json.dumps(status)}\n\n"
+                yield ":thump\n\n"
+                self.closed.wait(0.1)
+
+        return Response(events(), content_type="text/event-stream; charset=utf-8")
+
+    def timeline(self, request: Request) -> Response:
+        self._record(request)
+        after = int(request.args.get("min_id", 0))
+        with self.lock:
+            newer = [s for s in self.statuses if int(s["id"]) > after]
+        return Response(json.dumps(newer[::-1]), content_type="application/json")  # newest first
+
+
+@pytest.fixture
+def live_instance():
+    """A :class:`LiveInstance` on a threaded local server (a held-open stream must not block the REST calls)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    instance = LiveInstance(server)
+    yield instance
+    instance.closed.set()
+    server.clear()
+    server.stop()
+
+
+def test_a_stream_requests_through_the_rate_limited_client_and_pauses_and_resumes(settings, live_instance,
+                                                                                  start_runner, tmp_path, wait_for):
+    state = StateStore.in_dir(tmp_path)
+
+    def requests_timed() -> float:
+        return REGISTRY.get_sample_value("pantau_connector_request_seconds_count", {"connector": "masto"}) or 0
+
+    timed_before = requests_timed()
+    start_runner({"type": "mastodon_stream", "name": "masto",
+                  "retry": {"initial_backoff_seconds": 0.05, "max_backoff_seconds": 0.2},
+                  "options": {"base_url": live_instance.base_url, "hashtag": "hoaks"}})
+    wait_for(lambda: live_instance.requests, 10, "the stream to connect")
+    live_instance.post(101)
+    wait_for(lambda: state.checkpoint("masto") == {"last_id": "101"}, 30, "status 101 to be published")
+
+    StateStore.in_dir(tmp_path).set_paused("masto", True)
+    wait_for(lambda: state.statuses(["masto"])[0].state == "paused", 10, "the runner to acknowledge the pause")
+    live_instance.post(102)  # reaches the old connection, whose reader is cancelled: dropped, not published
+    time.sleep(1.0)  # twenty check intervals
+    assert state.checkpoint("masto") == {"last_id": "101"}
+
+    StateStore.in_dir(tmp_path).set_paused("masto", False)
+    wait_for(lambda: state.checkpoint("masto") == {"last_id": "102"}, 30, "the resumed stream to catch up on 102")
+    assert state.statuses(["masto"])[0].state == "running"
+    host = instance_host(live_instance.base_url)
+    assert uids(settings) == Counter({f"mastodon:{host}:101": 1, f"mastodon:{host}:102": 1})
+
+    paths = [(path, query) for path, query, _ in live_instance.requests]
+    stream = ("/api/v1/streaming/hashtag", {"tag": "hoaks"})
+    assert paths[:3] == [stream, stream, ("/api/v1/timelines/tag/hoaks", {"limit": "40", "min_id": "101"})]
+    # the stream and its REST catch-up both went through the runner's client: its User-Agent, timed
+    assert {agent for _, _, agent in live_instance.requests} == {USER_AGENT}
+    assert requests_timed() - timed_before >= 3
+
+
+def test_a_paused_http_ingest_endpoint_answers_503_paused_and_status_shows_it(settings, start_runner, tmp_path,
+                                                                             wait_for):
+    port, token = free_port(), "tok-9d2e7a41c0"
+    state = StateStore.in_dir(tmp_path)
+    start_runner({"type": "http_ingest", "name": "partners", "options": {"port": port, "token_env": "INGEST_TOKEN"}},
+                 environ={"INGEST_TOKEN": token})
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"},
+                          timeout=30)
+
+    def healthy() -> bool:
+        try:
+            return client.get("/healthz").status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def send(n: int) -> httpx.Response:
+        return client.post("/v1/posts", json={"uid": f"partnerweb:{n}", "text": f"kabar {n}",
+                                              "created_at": "2026-11-30T08:00:00Z"})
+
+    wait_for(healthy, 30, "the endpoint to listen")
+    assert send(1).json() == {"accepted": 1, "duplicates": 0, "refused": []}
+
+    StateStore.in_dir(tmp_path).set_paused("partners", True)
+    wait_for(lambda: state.statuses(["partners"])[0].state == "paused", 10, "status to show the pause")
+    refused = send(2)
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "60"
+    assert refused.json() == {"error": "paused", "message": "connector partners is paused by an operator; "
+                                                            "nothing was stored: retry later"}
+
+    StateStore.in_dir(tmp_path).set_paused("partners", False)
+    wait_for(lambda: state.statuses(["partners"])[0].state == "running", 10, "status to show the resume")
+    assert send(2).status_code == 202
+    client.close()
+    assert uids(settings) == Counter({"partnerweb:1": 1, "partnerweb:2": 1})
+    assert state.statuses(["partners"])[0].errors == {}

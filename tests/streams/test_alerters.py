@@ -10,7 +10,6 @@ of a test.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 import time
@@ -19,7 +18,6 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from streams.alerters import (
     AlertDeliveryError,
@@ -66,53 +64,6 @@ def make_alert(**overrides) -> dict:
     return alert
 
 
-class Receiver:
-    """A loopback HTTP receiver that records (monotonic time, path, JSON body) per request and
-    answers from a list of responses (the last one repeats)."""
-
-    def __init__(self, responses=None, *, path: str = "/",
-                 hang: threading.Event | None = None) -> None:
-        self.server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-        self.requests: list[tuple[float, str, dict]] = []
-        self.responses = list(responses or [(200, {}, "ok")])
-        self.hang = hang
-        self.lock = threading.Lock()
-        self.server.expect_request(path, method="POST").respond_with_handler(self.handle)
-
-    def handle(self, request: Request) -> Response:
-        with self.lock:
-            self.requests.append((time.monotonic(), request.path, json.loads(request.data)))
-            n = len(self.requests)
-        if self.hang is not None:
-            self.hang.wait(30)
-        status, headers, body = self.responses[min(n, len(self.responses)) - 1]
-        if not isinstance(body, str):
-            body, headers = json.dumps(body), {**headers, "Content-Type": "application/json"}
-        return Response(body, status=status, headers=headers)
-
-    def url(self, path: str) -> str:
-        return self.server.url_for(path)
-
-
-@pytest.fixture
-def receiver():
-    made: list[Receiver] = []
-
-    def make(responses=None, *, path: str = "/", hang: threading.Event | None = None):
-        r = Receiver(responses, path=path, hang=hang)
-        r.server.start()
-        made.append(r)
-        return r
-
-    yield make
-    for r in made:
-        if r.hang is not None:
-            r.hang.set()
-        r.server.clear()
-        if r.server.is_running():
-            r.server.stop()
-
-
 class Results:
     """on_result's calls, with a way to wait for one."""
 
@@ -137,7 +88,7 @@ class Results:
         raise AssertionError(f"no {status!r} result for {alerter} within {timeout}s: {self.calls}")
 
 
-def slack(receiver_: Receiver, name: str = "ops", **kw) -> SlackAlerter:
+def slack(receiver_, name: str = "ops", **kw) -> SlackAlerter:
     return SlackAlerter(name, receiver_.url(SLACK_PATH), kibana_url=KIBANA, **kw)
 
 
