@@ -163,6 +163,7 @@ def trends(
     lateness: Optional[int] = typer.Option(None, help="seconds a window stays open after its end "
                                                       "(default: PANTAU_TREND_LATENESS_SECONDS, 300)"),
     arrival: bool = typer.Option(False, "--arrival", help="replay in file order instead of event time"),
+    batch: int = typer.Option(500, min=1, help="posts per step; event time moves on after each (as a stream batch)"),
     as_json: bool = typer.Option(False, "--json", help="one JSON alert per line"),
 ) -> None:
     """Replay a file of posts through the trend rules and print the alerts they would raise."""
@@ -172,7 +173,7 @@ def trends(
     settings = load_settings()
     sys.exit(run_file(file, rules or settings.trend_rules_file, window or settings.trend_window_seconds,
                       hop or settings.trend_hop_seconds,
-                      settings.trend_lateness_seconds if lateness is None else lateness, arrival, as_json))
+                      settings.trend_lateness_seconds if lateness is None else lateness, arrival, as_json, batch))
 
 
 @eval_app.command("trends")

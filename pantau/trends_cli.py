@@ -18,8 +18,9 @@ from enrichers.trends_eval import format_report, generate, run
 
 
 def run_file(path: Path, rules_path: Path | None, window: int, hop: int, lateness: float, arrival: bool,
-             as_json: bool) -> int:
-    """Replay ``path`` and print each alert (its message, or one JSON line with ``as_json``); exit code."""
+             as_json: bool, batch: int = 500) -> int:
+    """Replay ``path`` in steps of ``batch`` posts (the watermark moves after each) and print each
+    alert (its message, or one JSON line with ``as_json``); returns the exit code."""
     from pantau.narratives_cli import assign_file, read_posts
 
     try:
@@ -33,7 +34,8 @@ def run_file(path: Path, rules_path: Path | None, window: int, hop: int, latenes
     if not arrival:
         posts.sort(key=lambda post: to_epoch(post["created_at"]))
     try:
-        alerts = replay(posts, rules, window_seconds=window, hop_seconds=hop, lateness_seconds=lateness)
+        alerts = replay(posts, rules, window_seconds=window, hop_seconds=hop, lateness_seconds=lateness,
+                        batch_size=batch)
     except ValueError as exc:  # window and hop that do not fit
         typer.echo(f"pantau: {exc}", err=True)
         return 2

@@ -120,6 +120,18 @@ def test_slack_webhook_receives_the_alert_text_and_blocks(receiver):
     assert d.pending() == 0
 
 
+def test_a_resubmitted_alert_goes_only_to_the_alerters_named(receiver):
+    first, second = receiver(path=SLACK_PATH), receiver(path=SLACK_PATH)
+
+    async def run():
+        async with AlertDispatcher([slack(first, "ops"), slack(second, "desk")], initial_backoff=0.05) as d:
+            assert d.submit(make_alert(), only={"desk"})
+            assert await d.drain(10)
+
+    asyncio.run(run())
+    assert len(first.requests) == 0 and len(second.requests) == 1
+
+
 def test_slack_text_from_posts_cannot_ping_the_channel_or_forge_links():
     sample = {"uid": "x:9", "text": "<!channel> & <http://evil.example|klik>", "author": "a",
               "platform": "x"}

@@ -7,6 +7,7 @@ hours in the past: the stream's watermark follows them, never the wall clock.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 import time
@@ -203,3 +204,35 @@ def test_a_restart_in_mid_burst_neither_repeats_the_alert_nor_misses_the_next(se
     publish(settings, posts(tag, minutes(t0 + timedelta(hours=2), 1, 1.5, 2, 2.5, 3, 3.5)))
     wait_for(lambda: len(alerts_for(es, settings, tag)) == 2, 90, "the next burst's alert")
     wait_for(lambda: len(received(desk, tag)) == 2, 30, "the next alert at the webhook")
+
+
+def test_undelivered_alerts_are_found_for_redelivery_once_settled(settings, es):
+    from pantau.clients import async_elasticsearch_client
+    from streams.trend_agents import MAX_REDELIVERIES, undelivered
+
+    provision(settings)
+    index, now = settings.index("alerts"), datetime.now(timezone.utc)
+
+    def ago(minutes: float) -> str:
+        return (now - timedelta(minutes=minutes)).isoformat()
+
+    docs = {
+        "half-delivered": {"raised_at": ago(30), "delivery_at": ago(20), "delivered_to": ["desk"]},
+        "never-tried": {"raised_at": ago(30)},  # its worker stopped before any outcome
+        "all-delivered": {"raised_at": ago(30), "delivery_at": ago(20), "delivered_to": ["desk", "ops"]},
+        "just-raised": {"raised_at": ago(1)},
+        "failed-just-now": {"raised_at": ago(30), "delivery_at": ago(1), "delivered_to": []},
+        "given-up": {"raised_at": ago(30), "delivery_at": ago(20), "redeliveries": MAX_REDELIVERIES},
+        "last-week": {"raised_at": ago(7 * 24 * 60), "delivery_at": ago(7 * 24 * 60)},
+    }
+    for alert_id, doc in docs.items():
+        es.index(index=index, id=alert_id, document={"id": alert_id, **doc})
+
+    async def find():
+        client = async_elasticsearch_client(settings)
+        try:
+            return await undelivered(client, index, {"desk", "ops"}, now)
+        finally:
+            await client.close()
+
+    assert sorted(alert["id"] for alert in asyncio.run(find())) == ["half-delivered", "never-tried"]
