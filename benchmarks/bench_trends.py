@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from enrichers.trends import TrendEngine, aggregate, load_rules, to_epoch  # noqa: E402
-from enrichers.trends_eval import DEFAULT_RULES, HOP, LATENESS, WINDOW, generate  # noqa: E402
+from enrichers.trends import DEFAULT_RULES, TrendEngine, aggregate, load_rules, to_epoch  # noqa: E402
+from enrichers.trends_eval import HOP, LATENESS, WINDOW, generate  # noqa: E402
 
 
 def state_size(state: dict) -> tuple[Counter, int]:

@@ -65,6 +65,12 @@ def worker(
     from pantau import metrics  # noqa: F401 - registers the metrics before the server starts
     from streams.app import create_app
 
+    from pantau.config import load_settings
+    from streams.trend_agents import alerters, trend_rules
+
+    early = load_settings()  # bad settings, rules or alerter files fail before the models load
+    trend_rules(early)
+    alerters(early)
     # Until Faust installs its own handlers, a stop request during the model loading is a clean exit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     warm_up()

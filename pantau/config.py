@@ -155,6 +155,12 @@ class Settings(BaseSettings):
                 f"{env_name('kafka_sasl_username')} and {env_name('kafka_sasl_password')} "
                 f"(or {env_name('kafka_sasl_password_file')}). Fix: set them"
             )
+        if self.trend_window_seconds % self.trend_hop_seconds:
+            raise ValueError(
+                f"trend_hop_seconds: the window ({self.trend_window_seconds} s) must be a whole number of hops "
+                f"(got {self.trend_hop_seconds} s). Fix: give {env_name('trend_hop_seconds')} a divisor of "
+                f"{env_name('trend_window_seconds')}, e.g. {self.trend_window_seconds // 2}"
+            )
         if bool(self.elasticsearch_username) != bool(self.elasticsearch_password):
             raise ValueError(
                 f"elasticsearch_username: basic auth needs both {env_name('elasticsearch_username')} "

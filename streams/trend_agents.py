@@ -199,10 +199,12 @@ def register_trend_agents(app: faust.App, settings: Settings, send_dead_letter: 
                 continue
             try:
                 raised = engine.observe(found) + engine.advance(latest)
-            except Exception:
+            except Exception as exc:  # noqa: BLE001 - one bad pack must not stop trend detection
+                log.exception("trend engine failed on partition %d offset %d", partition, offset)
                 state.discard()
                 engines.pop(partition, None)  # its in-memory index may be ahead of the table now
-                raise
+                await send_dead_letter(event, "trends", f"trend engine failed: {exc!r}", event.value or b"")
+                continue
             sent = [await app.producer.send(alerts.get_topic_name(), alert.id.encode(),
                                             orjson.dumps(alert.to_dict()), partition=None, timestamp=None,
                                             headers=None) for alert in raised]
@@ -269,7 +271,8 @@ def register_alert_agent(app: faust.App, settings: Settings, *, raw_topic: Calla
                     elif " 409:" not in reason:  # 409: raised before, already handled
                         log.warning("alert %s not indexed: %s", alert_id, reason)
         finally:
-            await dispatcher.stop()
+            await dispatcher.stop()  # records the outcomes of what is still in flight, then:
+            await es.close()
 
     @app.timer(interval=60.0, on_leader=True)
     async def redeliver() -> None:

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import orjson
@@ -72,3 +75,23 @@ def test_trends_with_a_bad_rules_file_names_the_problem(tmp_path):
 def test_eval_trends_rejects_a_bad_seed_range():
     result = CliRunner().invoke(app, ["eval", "trends", "--seeds", "ten"])
     assert result.exit_code == 2 and "--seeds" in result.output
+
+
+def worker_stops_at_start(**env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_TREND", "PANTAU_ALERTERS"))}
+    result = subprocess.run([sys.executable, "-m", "pantau", "worker"], env={**environ, **env},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    return result
+
+
+def test_a_worker_with_a_bad_rule_or_alerter_file_stops_at_start_naming_the_key(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - name: w\n    type: watchlist\n    threshold: -3\n    terms: [x]\n")
+    stderr = worker_stops_at_start(PANTAU_TREND_RULES_FILE=str(rules)).stderr
+    assert "PANTAU_TREND_RULES_FILE" in stderr and "threshold" in stderr
+
+    alerters = tmp_path / "alerters.yaml"
+    alerters.write_text("- {name: desk, type: slack, url_env: PANTAU_TEST_UNSET_WEBHOOK}\n")
+    stderr = worker_stops_at_start(PANTAU_ALERTERS_FILE=str(alerters)).stderr
+    assert "PANTAU_ALERTERS_FILE" in stderr and "PANTAU_TEST_UNSET_WEBHOOK is not set" in stderr

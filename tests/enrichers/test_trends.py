@@ -13,7 +13,8 @@ import pytest
 
 from enrichers.trends import (Alert, RuleError, TermAggregate, TrendEngine, aggregate, decayed, iso, load_rules,
                               replay, rules_from_dict, window_starts)
-from enrichers.trends_eval import DEFAULT_RULES, evaluate, format_report, generate, run
+from enrichers.trends import DEFAULT_RULES
+from enrichers.trends_eval import evaluate, format_report, generate, run
 
 T0 = datetime(2026, 11, 20, tzinfo=timezone.utc).timestamp()
 W, H, L = 600, 300, 300

@@ -23,7 +23,7 @@ from pantau.provision import provision
 WINDOW = 600
 
 
-def rules_yaml(tag: str, repeat_factor: float = 2.0) -> str:
+def rules_yaml(tags: list[str], repeat_factor: float = 2.0) -> str:
     return f"""
 rules:
   - name: watch
@@ -31,7 +31,7 @@ rules:
     severity: high
     kinds: [hashtag]
     threshold: 6
-    terms: ["#{tag}"]
+    terms: {['#' + tag for tag in tags]}
     cooldown_minutes: 60
     repeat_factor: {repeat_factor}
 """
@@ -81,10 +81,10 @@ def received(webhook, tag: str) -> list[dict]:
 
 @pytest.fixture
 def trend_config(settings, tmp_path, monkeypatch):
-    """``trend_config(tag, alerters=[...], repeat_factor=2)``: rule and alerter files for this test."""
-    def configure(tag: str, alerters: dict[str, str], repeat_factor: float = 2.0) -> None:
+    """``trend_config(tag or tags, alerters={name: url}, repeat_factor=2)``: rule and alerter files for this test."""
+    def configure(tags: str | list[str], alerters: dict[str, str], repeat_factor: float = 2.0) -> None:
         rules = tmp_path / "rules.yaml"
-        rules.write_text(rules_yaml(tag, repeat_factor))
+        rules.write_text(rules_yaml([tags] if isinstance(tags, str) else tags, repeat_factor))
         lines = []
         for name, url in alerters.items():
             variable = f"PANTAU_TEST_WEBHOOK_{name.upper()}"
@@ -204,6 +204,30 @@ def test_a_restart_in_mid_burst_neither_repeats_the_alert_nor_misses_the_next(se
     publish(settings, posts(tag, minutes(t0 + timedelta(hours=2), 1, 1.5, 2, 2.5, 3, 3.5)))
     wait_for(lambda: len(alerts_for(es, settings, tag)) == 2, 90, "the next burst's alert")
     wait_for(lambda: len(received(desk, tag)) == 2, 30, "the next alert at the webhook")
+
+
+def test_two_workers_share_the_terms_and_raise_each_alert_once(settings, start_worker, es, wait_for, receiver,
+                                                              trend_config):
+    from streams.trend_agents import partition_for
+
+    by_partition: dict[int, str] = {}  # one tag counted on each partition, so on both workers
+    while len(by_partition) < settings.topic_partitions:
+        tag = f"uji{uuid.uuid4().hex[:8]}"
+        by_partition.setdefault(partition_for(f"hashtag|{tag}", settings.topic_partitions), tag)
+    tags = list(by_partition.values())
+    desk = receiver()
+    trend_config(tags, {"desk": desk.url("/")})
+    start_worker("worker-0", members=1)
+    start_worker("worker-1", members=2)
+    t0 = window_start(hours_ago=5)
+
+    for tag in tags:  # every tag bursts once, in the same minutes
+        publish(settings, posts(tag, minutes(t0, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5)))
+    wait_for(lambda: indexed(es, settings) == 8 * len(tags), 120, "every post indexed")
+    wait_for(lambda: all(len(received(desk, tag)) == 1 for tag in tags), 60, "one alert per tag at the webhook")
+    time.sleep(3)
+    assert {tag: len(alerts_for(es, settings, tag)) for tag in tags} == {tag: 1 for tag in tags}
+    assert len(desk.requests) == len(tags)
 
 
 def test_undelivered_alerts_are_found_for_redelivery_once_settled(settings, es):
