@@ -3,8 +3,9 @@
 * ``trend-funnel`` (posts.narrated, every partition): aggregates a batch of posts into term
   counts per window (:func:`enrichers.trends.aggregate`) and sends them, packed, to the
   partition of ``trends.terms`` that owns each term (Kafka's own key hash), so that every term
-  is counted by exactly one worker. Every partition gets a pack each batch, empty or not: it
-  carries the batch's latest event time, the watermark that closes windows there.
+  is counted by exactly one worker. A pack is JSON Lines: a header with the batch's latest
+  event time (the watermark that closes windows), then aggregates, up to 512 KB a message.
+  Every partition gets at least the header each batch.
 * ``trends`` (trends.terms): one :class:`enrichers.trends.TrendEngine` per partition, over a
   changelog-backed Faust table (``trend-state``; each key starts with its partition number and
   is written to that changelog partition, so a partition's state moves with it on a
@@ -41,6 +42,7 @@ from enrichers.trends import DEFAULT_RULES, Rule, RuleError, TermAggregate, Tren
 from pantau import metrics
 from pantau.config import ConfigError, Settings, env_name
 from streams import topics
+from streams.narrative_agents import pack
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,27 @@ def partition_for(key: str, partitions: int) -> int:
     return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 
+def term_messages(found: list[TermAggregate], partitions: int, now: float) -> Iterator[tuple[int, bytes]]:
+    """(partition, message) for the aggregates of one batch: each aggregate to the partition that
+    owns its term, as JSON Lines of at most 512 KB (``pack``) after a header holding the batch's
+    latest event time; every partition gets at least the header, so event time moves on there.
+    The watermark never runs ahead of ``now``: one post dated next year must not close every window."""
+    header = orjson.dumps({"latest": min(max(a.latest for a in found), now)}) + b"\n"
+    by_partition: dict[int, list[bytes]] = defaultdict(list)
+    for agg in found:
+        by_partition[partition_for(agg.key, partitions)].append(orjson.dumps(agg.to_dict()))
+    for partition in range(partitions):
+        for chunk in pack(by_partition[partition]) if by_partition[partition] else [b""]:
+            yield partition, header + chunk
+
+
+def read_term_message(message: bytes) -> tuple[float, list[TermAggregate]]:
+    """The latest event time and the aggregates of a :func:`term_messages` message."""
+    header, *lines = message.split(b"\n")
+    return float(orjson.loads(header)["latest"]), [TermAggregate.from_dict(orjson.loads(line))
+                                                   for line in lines if line]
+
+
 def trend_rules(settings: Settings) -> list[Rule]:
     """The trend rules of ``trend_rules_file`` (default: rules.example.yaml); ConfigError if invalid."""
     path = settings.trend_rules_file or DEFAULT_RULES
@@ -168,15 +191,8 @@ def register_trend_agents(app: faust.App, settings: Settings, send_dead_letter: 
             found = aggregate(posts, settings.trend_window_seconds, settings.trend_hop_seconds)
             if not found:
                 continue
-            # The watermark never runs ahead of the clock: one post dated next year must not
-            # close every window.
-            latest = min(max(a.latest for a in found), time.time())
-            by_partition: dict[int, list[dict]] = defaultdict(list)
-            for agg in found:
-                by_partition[partition_for(agg.key, settings.topic_partitions)].append(agg.to_dict())
-            for partition in range(settings.topic_partitions):
-                pack = orjson.dumps({"latest": latest, "aggregates": by_partition.get(partition, [])})
-                await app.producer.send(terms.get_topic_name(), None, pack, partition=partition,
+            for partition, message in term_messages(found, settings.topic_partitions, time.time()):
+                await app.producer.send(terms.get_topic_name(), None, message, partition=partition,
                                         timestamp=None, headers=None)
 
     @app.agent(terms, name="trends")
@@ -185,15 +201,13 @@ def register_trend_agents(app: faust.App, settings: Settings, send_dead_letter: 
             partition, offset = event.message.partition, event.message.offset
             if partition not in engines:
                 state = PartitionState(table, partition)
-                engines[partition] = (TrendEngine(rules, state, lateness_seconds=settings.trend_lateness_seconds,
-                                                  meta_key="engine"), state)
+                engines[partition] = (TrendEngine(rules, state, lateness_seconds=settings.trend_lateness_seconds),
+                                      state)
             engine, state = engines[partition]
             if state.get(OFFSET_KEY, -1) >= offset:
                 continue  # its state was written before a crash: do not count it twice
             try:
-                pack = orjson.loads(event.value or b"")
-                found = [TermAggregate.from_dict(item) for item in pack["aggregates"]]
-                latest = float(pack["latest"])
+                latest, found = read_term_message(event.value or b"")
             except (ValueError, TypeError, KeyError) as exc:
                 await send_dead_letter(event, "trends", f"unreadable term counts: {exc!r}", event.value or b"")
                 continue
