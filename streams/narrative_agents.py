@@ -138,7 +138,12 @@ def register_narrative_agents(app: faust.App, settings: Settings, send: Callable
                                                    wait=wait_exponential_jitter(initial=1, max=60),
                                                    before_sleep=before_sleep_log(log, logging.WARNING)):
                     with attempt:
-                        await narrative_store.refresh(es, settings, changes, matcher())
+                        later: dict[str, set[str]] = {}
+                        await narrative_store.refresh(es, settings, changes, matcher(), deferred=later)
+                # Not this round's: back on the topic (before these events are acknowledged), so a
+                # later round takes them even if nothing else changes, and a restart loses none.
+                for narrative_id, merged in later.items():
+                    await send(changed, narrative_id.encode(), orjson.dumps({"id": narrative_id, "merged": sorted(merged)}))
                 metrics.STAGE_SECONDS.labels(stage="spread").observe(time.monotonic() - started)
         finally:
             await es.close()

@@ -14,6 +14,9 @@ The indexer calls :func:`follow_merges` before it writes a batch: a post assigne
 merge but indexed after its stub exists is relabelled there; one indexed before the stub is
 found by the refresh. A summary is written only over the version read at the start, so a stub
 another worker wrote meanwhile is never overwritten by a stale summary.
+
+Under load a round takes narratives with a new merge, then those due (see POSTS_PER_INTERVAL),
+stalest first, up to ROUND_POSTS posts; the others are handed back (``deferred``) for a later round.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import orjson
 from elasticsearch import AsyncElasticsearch
 
 from enrichers import claims as claim_catalogue
-from enrichers.spread import iso, summarise
+from enrichers.spread import iso, parse_time, summarise
 from pantau.config import Settings
 from streams.indexer import BulkPolicy, index_batch
 
@@ -36,6 +39,12 @@ POST_FIELDS = ["uid", "platform", "author", "text", "created_at", "reshare_of", 
                "hashtags", "entities", "language.code", "engagement", "narrative_id", "fact_check", "claim"]
 
 PAGE = 5000
+#: A refresh round rebuilds narratives up to about this many posts in all; the rest wait for later
+#: rounds, stalest first. This bounds what one round asks of Elasticsearch however busy the stream.
+ROUND_POSTS = 10_000
+#: A narrative is rebuilt at most once per refresh interval per this many of its posts (a summary
+#: of 5,000 posts waits 5 intervals), so that the largest narratives do not take every round.
+POSTS_PER_INTERVAL = 1_000
 
 
 async def _narratives(es: AsyncElasticsearch, index: str, ids: list[str],
@@ -138,12 +147,43 @@ async def narrative_posts(es: AsyncElasticsearch, index: str, ids: list[str],
     return by_label, await _post_counts(es, index, ids)  # more than ``limit``: count them exactly
 
 
+def this_round(survivors: dict[str, set[str]], known: dict[str, dict], now: datetime, refresh_seconds: float,
+               deferred: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The narratives ({id: new aliases}) to rebuild in this round; the others go to ``deferred``.
+
+    First every narrative with a new merge (its stubs must be written now) and every one with no
+    summary yet; then those due, stalest first, while their posts fit in ROUND_POSTS (at least one).
+    """
+    def due_at(narrative_id: str) -> float:
+        doc = known.get(narrative_id) or {}
+        updated = parse_time(doc.get("updated_at"))
+        if updated is None:
+            return float("-inf")
+        return updated.timestamp() + refresh_seconds * max(1.0, (doc.get("post_count") or 0) / POSTS_PER_INTERVAL)
+
+    chosen: dict[str, set[str]] = {}
+    budget = ROUND_POSTS
+    for narrative_id in sorted(survivors, key=lambda n: (due_at(n), n)):
+        aliases, doc = survivors[narrative_id], known.get(narrative_id) or {}
+        size = doc.get("post_count") or 0
+        merging = bool(aliases - set(doc.get("aliases") or []) - {narrative_id})
+        if merging or (due_at(narrative_id) <= now.timestamp() and (not chosen or size <= budget)):
+            chosen[narrative_id] = aliases
+            budget -= size
+        else:
+            deferred.setdefault(narrative_id, set()).update(aliases)
+    return chosen
+
+
 async def refresh(es: AsyncElasticsearch, settings: Settings, changes: dict[str, set[str]],
-                  matcher: "claim_catalogue.ClaimMatcher | None" = None, now: datetime | None = None) -> int:
+                  matcher: "claim_catalogue.ClaimMatcher | None" = None, now: datetime | None = None,
+                  deferred: dict[str, set[str]] | None = None) -> int:
     """Rebuild the summary of each changed narrative ({id: ids it merged}); returns how many were written.
 
     The whole batch costs a handful of requests: one read of the narrative documents, one of
     the posts of every narrative concerned, and one bulk write each for stubs, posts and summaries.
+    With ``deferred``, only this round's share is rebuilt (:func:`this_round`) and the rest is
+    put there, for the caller to hand back later.
     """
     posts_index, narratives_index = settings.index("posts"), settings.index("narratives")
     now = now or datetime.now(timezone.utc)
@@ -158,6 +198,8 @@ async def refresh(es: AsyncElasticsearch, settings: Settings, changes: dict[str,
             aliases.add(narrative_id)
     versions: dict[str, tuple[int, int]] = {}
     known.update(await _narratives(es, narratives_index, list(survivors), versions))
+    if deferred is not None:
+        survivors = this_round(survivors, known, now, settings.narrative_refresh_seconds, deferred)
     plans, stubs = {}, {}
     for survivor, new_aliases in survivors.items():
         old_aliases = set(known.get(survivor, {}).get("aliases") or [])
