@@ -13,7 +13,7 @@ from pantau.config import Settings
 log = logging.getLogger(__name__)
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
-INDICES = ("posts", "narratives", "alerts")
+INDICES = ("posts", "narratives", "alerts", "deadletters", "connectors")
 
 
 def load_mapping(name: str) -> dict:

@@ -43,12 +43,34 @@ def main(log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERR
 
 
 @app.command()
-def setup() -> None:
-    """Create the topics and the Elasticsearch indices (idempotent)."""
+def setup(
+    kibana: bool = typer.Option(True, help="import the Kibana data views and dashboards (dashboards/kibana/)"),
+) -> None:
+    """Create the topics and the Elasticsearch indices, and import the Kibana objects (idempotent)."""
     with backends() as settings:
         provision(settings)
         typer.echo(f"topics and indices ready (kafka {settings.kafka_bootstrap_servers}, "
                    f"elasticsearch {settings.elasticsearch_url})")
+        if not kibana:
+            return
+        if settings.uses_local_backend:
+            typer.echo("the local backend has no Kibana: Kibana objects not imported "
+                       "(`pantau report` writes an analyst view instead)")
+            return
+        from dashboards.kibana import KibanaError, import_saved_objects
+
+        try:
+            imported = import_saved_objects(
+                settings.kibana_url, username=settings.elasticsearch_username,
+                password=settings.elasticsearch_password, api_key=settings.elasticsearch_api_key,
+                verify=str(settings.elasticsearch_ca_certs) if settings.elasticsearch_ca_certs
+                else settings.elasticsearch_verify_certs)
+        except KibanaError as exc:  # its message names the objects and never a credential
+            typer.echo(f"pantau: Kibana objects not imported: {exc} (rerun `pantau setup` once Kibana is up; "
+                       f"PANTAU_KIBANA_URL={settings.kibana_url})", err=True)
+            sys.exit(1)
+        typer.echo(f"Kibana objects imported at {settings.kibana_url}: "
+                   + ", ".join(f"{name} {count}" for name, count in imported.items()))
 
 
 @app.command()
@@ -282,6 +304,34 @@ def summary() -> None:
 
     with backends() as settings, elasticsearch_client(settings) as es:
         typer.echo(format_summary(index_summary(es, settings.index("posts")), read_dead_letters(settings)))
+
+
+@app.command()
+def report(
+    output: Path = typer.Option(Path("pantau-report.html"), "-o", "--output", help="the HTML file to write"),
+    since: float = typer.Option(24 * 7, min=0, help="hours back from now (with --from: from the file's latest "
+                                                    "post); 0 = everything"),
+    source: Optional[Path] = typer.Option(None, "--from", exists=True, dir_okay=False,
+                                          help="build it offline from JSON Lines posts (raw or enriched) "
+                                               "instead of Elasticsearch"),
+) -> None:
+    """Write the analyst report, one HTML file that needs no network: narrative leaderboard, spread
+    over time, cascade graphs, trending terms, recent alerts."""
+    from pantau.report import collect, collect_file, write_report
+
+    if source is not None:
+        from pantau.config import load_settings
+
+        settings = load_settings()
+        data = collect_file(source, since, rules_path=settings.trend_rules_file, window=settings.trend_window_seconds,
+                            hop=settings.trend_hop_seconds, lateness=settings.trend_lateness_seconds)
+    else:
+        from pantau.clients import elasticsearch_client
+
+        with backends() as settings, elasticsearch_client(settings) as es:
+            provision(settings)
+            data = collect(es, settings, since)
+    typer.echo(f"report: {write_report(output, data)}")
 
 
 @app.command()

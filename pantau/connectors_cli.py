@@ -149,6 +149,8 @@ def run(names: Optional[List[str]] = typer.Argument(None, help="connector names 
         file: Optional[Path] = typer.Option(None, "--file", help=_FILE_HELP)) -> None:
     """Run the connectors until SIGTERM or Ctrl-C: publish to posts.raw, resume from checkpoints."""
     from ingestors.runner import Runner
+    from ingestors.status_index import StatusSnapshots
+    from pantau.clients import elasticsearch_client
     from pantau.provision import provision
     from pantau.runtime import backends
 
@@ -164,7 +166,17 @@ def run(names: Optional[List[str]] = typer.Argument(None, help="connector names 
 
             start_http_server(settings.connectors_metrics_port)
         typer.echo(f"running {', '.join(i.name for i in chosen)}", err=True)
-        Runner(settings, chosen, _state(settings)).run()
+        state = _state(settings)
+        # provision() above has just used this Elasticsearch (configured, or the local backend),
+        # so the runner has one: a status snapshot per connector goes to the connectors index
+        # every minute and at stop. Snapshots never stop the runner when it becomes unreachable.
+        with elasticsearch_client(settings) as es:
+            snapshots = StatusSnapshots(state, es, settings.index("connectors"),
+                                        types={i.name: i.config.type for i in chosen}).start()
+            try:
+                Runner(settings, chosen, state).run()
+            finally:
+                snapshots.stop()
 
 
 def _set_paused(name: str, file: Path | None, paused: bool) -> None:

@@ -131,6 +131,14 @@ def wait_for_narratives(settings: Settings, timeout: float = 90.0) -> int:
     return counts[-1]
 
 
+def write_demo_report(settings: Settings, path: Path = Path(".pantau/pantau-report.html")) -> Path:
+    """The HTML report of everything indexed (the sample spans days, long before now); its absolute path."""
+    from pantau.report import collect, write_report
+
+    with elasticsearch_client(settings) as es:
+        return write_report(path, collect(es, settings, since_hours=None))
+
+
 def run_demo(settings: Settings, files: list[Path], *, workers: int, timeout: float) -> int:
     """Run the demo; return the exit code (0 when every post arrived where it should)."""
     provision(settings)
@@ -163,6 +171,7 @@ def run_demo(settings: Settings, files: list[Path], *, workers: int, timeout: fl
         typer.echo(f"\nlargest narratives (of {settled} with two or more posts; the sample posts are from 2026-11-20..22):")
         typer.echo(show_top(settings, limit=10, since_hours=24 * 3650).rstrip())
         typer.echo("\nmore: pantau narratives top --since HOURS, pantau narrative ID")
+        typer.echo(f"report: {write_demo_report(settings)}")
         return 0
     finally:
         stop_workers(processes)

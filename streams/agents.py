@@ -22,6 +22,7 @@ from pantau.config import Settings
 from pantau.deadletter import dead_letter
 from streams import topics
 from streams.claims_follower import ClaimsFollower
+from streams.deadletter_index import register_deadletter_agent
 from streams.indexer import BulkPolicy, index_batch
 from streams import narrative_store
 from streams.narrative_agents import register_narrative_agents
@@ -86,6 +87,7 @@ def register_agents(app: faust.App, settings: Settings) -> None:
                               matcher=claims.matcher)
     register_trend_agents(app, settings, send_dead_letter, raw_topic=_raw_topic)
     register_alert_agent(app, settings, raw_topic=_raw_topic)
+    register_deadletter_agent(app, settings, raw_topic=_raw_topic)
 
     @app.agent(narrated, name="index")
     async def index(stream: faust.StreamT) -> None:

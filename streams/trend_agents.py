@@ -26,6 +26,7 @@ committed are counted again. Alerts are not repeated for it (see above and the c
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -108,6 +109,7 @@ class PartitionState(MutableMapping[str, Any]):
         self.pending.clear()
 
 
+@functools.lru_cache(maxsize=200_000)  # kafka-python's murmur2 is pure Python; terms repeat
 def partition_for(key: str, partitions: int) -> int:
     """The partition Kafka's default partitioner gives ``key`` (murmur2, as the Java client)."""
     return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions

@@ -140,9 +140,11 @@ def kibana_links(
         f"&_a={_state({'index': data_view_id, 'query': query})}",
     }
     term = alert.get("term") or {}
-    a = _state({"query": query})
     if term.get("kind") == "narrative":
-        links["narrative"] = f"{base}/app/dashboards#/view/{NARRATIVE_DASHBOARD}?_g={g}&_a={a}"
-    else:
-        links["trend"] = f"{base}/app/dashboards#/view/{TREND_DASHBOARD}?_g={g}&_a={a}"
+        links["narrative"] = f"{base}/app/dashboards#/view/{NARRATIVE_DASHBOARD}?_g={g}&_a={_state({'query': query})}"
+    elif term.get("value") not in (None, ""):
+        # The dashboard shows posts and alerts: the query must match the term in both indices.
+        alerts_query = f"term.kind:{kql_string(term.get('kind') or '')} and term.value:{kql_string(term['value'])}"
+        both = {"language": "kuery", "query": f"({query['query']}) or ({alerts_query})"}
+        links["trend"] = f"{base}/app/dashboards#/view/{TREND_DASHBOARD}?_g={g}&_a={_state({'query': both})}"
     return links

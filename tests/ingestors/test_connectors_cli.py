@@ -113,7 +113,8 @@ def scrape(port: int) -> dict[tuple[str, str | None], float]:
             if sample.labels.get("connector") == "news"}
 
 
-def test_run_publishes_serves_metrics_and_stops_cleanly_on_sigterm(settings, httpserver, tmp_path, wait_for):
+def test_run_publishes_serves_metrics_snapshots_status_and_stops_cleanly_on_sigterm(settings, es, httpserver,
+                                                                                     tmp_path, wait_for):
     httpserver.expect_request("/feed/").respond_with_data(FEED, content_type="application/rss+xml; charset=UTF-8")
     config = tmp_path / "connectors.yaml"
     config.write_text(f"connectors:\n  - type: rss\n    name: news\n    poll_interval_seconds: 600\n"
@@ -144,3 +145,8 @@ def test_run_publishes_serves_metrics_and_stops_cleanly_on_sigterm(settings, htt
     status = StateStore.in_dir(tmp_path / "state").statuses(["news"])[0]
     assert (status.state, status.fetched, status.published, status.dead_lettered) == ("stopped", 6, 5, 1)
     assert "connector runner stopped" in (tmp_path / "run.log").read_text()
+    # The status snapshot written at stop, for Kibana's Ingest health dashboard.
+    es.indices.refresh(index=settings.index("connectors"))
+    snapshots = [hit["_source"] for hit in es.search(index=settings.index("connectors"), size=10)["hits"]["hits"]]
+    latest = max(snapshots, key=lambda doc: doc["at"])
+    assert (latest["name"], latest["type"], latest["published"], latest["dead_lettered"]) == ("news", "rss", 5, 1)

@@ -490,6 +490,8 @@ def test_kibana_links_for_a_hashtag():
     where, state = _state(links["trend"])
     assert where == "/app/dashboards#/view/pantau-trending-alerts"
     assert "hashtags:\"vaksinbabi\"" in state["_a"]
+    # ... or the alerts of that term, for the dashboard's alert panels
+    assert "or (term.kind:\"hashtag\" and term.value:\"vaksinbabi\")" in state["_a"]
     assert "from:'2026-11-20T07:00:00.000Z'" in state["_g"]
 
 
