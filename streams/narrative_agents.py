@@ -31,6 +31,7 @@ from pantau import metrics
 from pantau.clients import async_elasticsearch_client
 from pantau.config import Settings
 from streams import narrative_store, topics
+from streams.settle import wait_until_settled
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ def register_narrative_agents(app: faust.App, settings: Settings, send: Callable
                         continue
                     posts.append(post)
                     origins.append((event, line))
+            await wait_until_settled(app)  # then the table is whole, and nothing rewrites it under us
             with metrics.STAGE_SECONDS.labels(stage="narratives").time():
                 try:
                     assign_narratives(posts, state)

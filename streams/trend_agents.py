@@ -44,6 +44,7 @@ from pantau import metrics
 from pantau.config import ConfigError, Settings, env_name
 from streams import topics
 from streams.narrative_agents import pack
+from streams.settle import wait_until_settled
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,7 @@ def register_trend_agents(app: faust.App, settings: Settings, send_dead_letter: 
     async def trends(stream: faust.StreamT) -> None:
         async for event in stream.events():
             partition, offset = event.message.partition, event.message.offset
+            await wait_until_settled(app)  # see streams/settle.py; engines are rebuilt after a rebalance
             if partition not in engines:
                 state = PartitionState(table, partition)
                 engines[partition] = (TrendEngine(rules, state, lateness_seconds=settings.trend_lateness_seconds),
