@@ -44,6 +44,12 @@ def bucket_hours(span: timedelta, max_bars: int = MAX_BARS) -> int:
     return next((b for b in BUCKET_HOURS if hours / b <= max_bars), BUCKET_HOURS[-1])
 
 
+def bar_start(moment: datetime, size_hours: int) -> datetime:
+    """The start of the ``size_hours``-hour bar (aligned to midnight UTC) that holds ``moment``."""
+    hours = int(moment.timestamp() // 3600)
+    return datetime.fromtimestamp((hours - hours % size_hours) * 3600, timezone.utc)
+
+
 def _period(start: datetime, end: datetime) -> dict:
     return {"start": iso(start), "end": iso(end), "hours": round((end - start).total_seconds() / 3600, 1)}
 
@@ -84,9 +90,7 @@ def _timeline(posts: Iterable[dict], start: datetime, end: datetime) -> dict:
         created = parse_time(post.get("created_at"))
         if created is None:
             continue
-        hours = int(created.timestamp() // 3600)
-        bar = datetime.fromtimestamp((hours - hours % size) * 3600, timezone.utc)
-        counts[(iso(bar), str(post.get("platform") or "?"))] += 1
+        counts[(iso(bar_start(created, size)), str(post.get("platform") or "?"))] += 1
     return {"bucket_hours": size,
             "rows": [{"hour": h, "platform": p, "posts": n} for (h, p), n in sorted(counts.items())]}
 

@@ -14,13 +14,13 @@ import base64
 import hashlib
 import math
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from html import escape
 from typing import Any, Iterable
 
 from enrichers.spread import parse_time
 from enrichers.trends import display_term
-from pantau.report import bucket_hours
+from pantau.report import bar_start, bucket_hours
 
 #: Most posts drawn in a cascade graph; the rest are counted in its caption.
 MAX_CASCADE_NODES = 60
@@ -239,9 +239,7 @@ def _buckets(rows: Iterable[dict], size_hours: int) -> tuple[list[datetime], dic
         hour = parse_time(row.get("hour"))
         if hour is None:
             continue
-        hours = int(hour.timestamp() // 3600)
-        bar = datetime.fromtimestamp((hours - hours % size_hours) * 3600, timezone.utc)
-        counts[bar][str(row.get("platform") or "?")] += int(row.get("posts") or 0)
+        counts[bar_start(hour, size_hours)][str(row.get("platform") or "?")] += int(row.get("posts") or 0)
     if not counts:
         return [], counts
     first, last, step = min(counts), max(counts), timedelta(hours=size_hours)
@@ -450,7 +448,7 @@ def cascade_svg(cascade: dict, colours: dict[str, str], *, width: int = 620) -> 
 
 def _edge_legend() -> str:
     samples = "".join(
-        f'<span class="chip"><svg width="26" height="8" aria-hidden="true"><line x1="1" x2="25" y1="4" y2="4" '
+        '<span class="chip"><svg width="26" height="8" aria-hidden="true"><line x1="1" x2="25" y1="4" y2="4" '
         f'stroke="#8795a5" stroke-width="1.6"' + (f' stroke-dasharray="{dash}"' if dash else "") + f'/></svg>{kind}</span>'
         for kind, dash in EDGE_STYLES.items())
     return f'<div class="legend">{samples}</div>'
