@@ -71,6 +71,8 @@ DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "claims" /
 #: threshold). With the seed catalogue that gave 0.47 (dev: top-1 0.93, precision 0.91, recall
 #: 0.95). The test split was not used to choose it.
 MATCH_THRESHOLD = 0.47
+#: Scores closer than this are a tie (rounding noise, not evidence): see ClaimMatcher.best.
+TIE_TOLERANCE = 1e-9
 #: A match needs at least this many distinct shared terms with the matching claim text or alias.
 MIN_MATCHED_TERMS = 2
 
@@ -365,7 +367,7 @@ class ClaimMatcher:
         query = set(match_tokens(text))
         scores = np.zeros(self._n_docs)
         postings = self._postings
-        for t in query:
+        for t in sorted(query):  # a fixed order: float sums in set order differ between processes
             hit = postings.get(t)
             if hit is not None:
                 scores[hit[0]] += hit[1]
@@ -382,10 +384,14 @@ class ClaimMatcher:
         if not self._n_docs:
             return None
         doc_scores, query = self._doc_scores(text)
-        best_doc = int(np.argmax(doc_scores))
-        top = float(doc_scores[best_doc])
+        top = float(doc_scores.max())
         if top <= 0.0:
             return None
+        # Ties (two claims both fully covered, say) go to the document sharing the most terms
+        # with the post, the stronger evidence; then to the earlier one.
+        tied = np.flatnonzero(doc_scores >= top - TIE_TOLERANCE)
+        best_doc = int(max(tied, key=lambda d: (len(query & self._doc_terms[d]), -d)))
+        top = float(doc_scores[best_doc])
         claim_index = int(self._owner[best_doc])
         claim_scores = self._claim_scores(doc_scores)
         claim_scores[claim_index] = -1.0
