@@ -10,9 +10,10 @@ the posts index follow the narrative:
 * posts still labelled with a merged-away id get the surviving id;
 * posts of a narrative matched to a known claim get that claim (``via: narrative``).
 
-The indexer calls :func:`follow_merges` before it writes a batch: a post assigned before a
-merge but indexed after its stub exists is relabelled there; one indexed before the stub is
-found by the refresh. A summary is written only over the version read at the start, so a stub
+The indexer calls :func:`follow_merges` before it writes a batch: it writes the stubs of the
+merges the batch's posts record (so a merge is as durable as the post that made it), and a post
+assigned before a merge but indexed after its stub exists is relabelled there; one indexed
+before the stub is found by the refresh, or by the leader's :func:`sweep_merged`. A summary is written only over the version read at the start, so a stub
 another worker wrote meanwhile is never overwritten by a stale summary.
 
 Under load a round takes narratives with a new merge, then those due (see POSTS_PER_INTERVAL),
@@ -98,7 +99,12 @@ def narrative_change(post: dict, min_posts: int) -> tuple[str, list[str]] | None
 async def follow_merges(es: AsyncElasticsearch, settings: Settings,
                         docs: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, set[str]]]:
     """Posts about to be indexed, relabelled where their narrative was merged away meanwhile, and
-    the narratives whose summaries they change ({id: ids merged into it})."""
+    the narratives whose summaries they change ({id: ids merged into it}).
+
+    The merges the posts record get their stubs here, before the posts are indexed and their
+    offsets committed, so that a merge is never lost with a change message (the spread agent's
+    refresh then relabels and counts, and the sweep catches what a lost message would have).
+    """
     posts = {}
     for uid, value in docs.items():
         try:
@@ -117,6 +123,12 @@ async def follow_merges(es: AsyncElasticsearch, settings: Settings,
         change = narrative_change(post, settings.narrative_min_posts)
         if change:
             changes.setdefault(change[0], set()).update(change[1])
+    now = iso(datetime.now(timezone.utc))
+    stubs = {old: {"id": old, "merged_into": post["narrative_id"], "updated_at": now}
+             for post in posts.values() for old in post.get("narrative_merged") or []
+             if isinstance(old, str) and old != post["narrative_id"]}
+    for uid, reason in await index_batch(es, settings.index("narratives"), stubs, BulkPolicy.from_settings(settings)):
+        log.warning("narratives: could not record the merge of %s: %s", uid, reason)
     return docs, changes
 
 
@@ -291,7 +303,7 @@ async def sweep_merged(es: AsyncElasticsearch, settings: Settings, since: dateti
     for hit in stragglers["hits"]["hits"]:
         survivor = await _survivor(es, narratives_index, hit["_source"]["narrative_id"], known)
         updates[hit["_source"]["uid"]] = {"narrative_id": survivor}
-        changes.setdefault(survivor, set())
+        changes.setdefault(survivor, set()).add(hit["_source"]["narrative_id"])
     if updates:
         await index_batch(es, posts_index, updates, BulkPolicy.from_settings(settings), merge=True)
         await refresh(es, settings, changes, matcher)
