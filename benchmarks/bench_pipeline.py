@@ -184,6 +184,9 @@ def measure_baseline(es, settings, throughput_set, latency_set, rate) -> list[di
 def measure_pipeline(es, settings, warm_up, throughput_set, latency_set, rate, workers) -> tuple[list[dict], float]:
     """The same records through posts.raw and ``pantau worker`` processes; also their memory."""
     provision(settings)
+    # Create the monthly posts indices the records go to now, so that the mapping reaches each.
+    for month in {settings.posts_index_for(p["created_at"]) for p in warm_up + throughput_set + latency_set}:
+        es.options(ignore_status=400).indices.create(index=month)  # 400: it exists
     es.indices.put_mapping(index=settings.index("posts"), properties={"bench_seq": {"type": "long"}})
     processes = start_workers(settings, workers, Path(".pantau/logs/bench"))
     topic, index = settings.topic(topics.RAW), settings.index("posts")

@@ -16,9 +16,10 @@ from typing import List, Optional
 
 import typer
 
+from dashboards.elasticsearch import LegacyPostsIndexError
 from pantau.config import ConfigError
 from pantau.local_backend import BackendError
-from pantau.provision import provision
+from pantau.provision import ClusterUnavailable, provision, safe_address, wait_for_cluster
 from pantau.runtime import backends, setup_logging
 
 app = typer.Typer(help="pantau: watch social media for hoax narratives.", no_args_is_help=True,
@@ -45,15 +46,28 @@ def main(log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERR
 @app.command()
 def setup(
     kibana: bool = typer.Option(True, help="import the Kibana data views and dashboards (dashboards/kibana/)"),
+    wait: float = typer.Option(120.0, "--wait", min=0, help="seconds to wait for Elasticsearch and Kafka to answer"),
 ) -> None:
-    """Create the topics and the Elasticsearch indices, and import the Kibana objects (idempotent)."""
-    with backends() as settings:
-        provision(settings)
+    """Wait for the cluster, create the topics, index templates and indices, and import the Kibana
+    objects (idempotent)."""
+    from pantau.config import load_settings
+
+    configured = load_settings()
+    local = configured.uses_local_backend  # decided before backends() exports the local addresses
+    with backends(configured) as settings:
+        try:
+            wait_for_cluster(settings, wait)
+        except ClusterUnavailable as exc:
+            more = "" if exc.final else f" (waited {wait:.0f} s; `pantau setup --wait SECONDS` waits longer)"
+            typer.echo(f"pantau: {exc}{more}", err=True)
+            sys.exit(1)
+        report = provision(settings)
         typer.echo(f"topics and indices ready (kafka {settings.kafka_bootstrap_servers}, "
-                   f"elasticsearch {settings.elasticsearch_url})")
+                   f"elasticsearch {safe_address(settings.elasticsearch_url)})")
+        typer.echo(report.lifecycle)
         if not kibana:
             return
-        if settings.uses_local_backend:
+        if local:
             typer.echo("the local backend has no Kibana: Kibana objects not imported "
                        "(`pantau report` writes an analyst view instead)")
             return
@@ -422,3 +436,6 @@ def run() -> None:
     except (ConfigError, BackendError) as exc:
         typer.echo(f"pantau: {'configuration error: ' if isinstance(exc, ConfigError) else ''}{exc}", err=True)
         sys.exit(2)
+    except LegacyPostsIndexError as exc:  # any command that provisions can meet it
+        typer.echo(f"pantau: {exc}", err=True)
+        sys.exit(1)

@@ -13,6 +13,7 @@ each can instead be read from a file (``..._file`` keys), for Docker and Kuberne
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
@@ -48,6 +49,7 @@ _FIXES = {
     "topic_replication_factor": "give a whole number from 1 to 10",
     "topic_prefix": "use letters, digits, '.', '_' or '-' only",
     "index_prefix": "use lower-case letters, digits, '_' or '-' only",
+    "posts_retention_days": "give whole days from 1 to 36500 (ILM deletes a month of posts that long after it began)",
     "metrics_port": "give a port number from 1 to 65535, or 0 for no metrics endpoint",
     "connectors_metrics_port": "give a port number from 1 to 65535, or 0 for no metrics endpoint",
     "narrative_refresh_seconds": "give seconds above 0, at most 3600",
@@ -97,6 +99,8 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(4, ge=1, le=1000)
     topic_replication_factor: int = Field(1, ge=1, le=10)
     index_prefix: str = Field("pantau-", pattern=r"^[a-z0-9_-]*$")
+    # Where the cluster has ILM, a monthly posts index is deleted this many days after its month began.
+    posts_retention_days: int = Field(365, ge=1, le=36_500)
 
     # Batching and retries.
     enrich_batch_size: int = Field(1000, ge=1, le=100_000)
@@ -184,8 +188,28 @@ class Settings(BaseSettings):
         return f"{self.topic_prefix}{name}"
 
     def index(self, name: str) -> str:
-        """Full Elasticsearch index name for ``posts``, ``narratives``, ``alerts`` ..."""
+        """Full Elasticsearch index name for ``posts``, ``narratives``, ``alerts`` ...
+
+        ``posts`` names the alias over the monthly posts indices: search it, but write to
+        :meth:`posts_index_for`.
+        """
         return f"{self.index_prefix}{name}"
+
+    def posts_index_for(self, created_at: str | None) -> str:
+        """The monthly posts index, ``<prefix>posts-YYYY.MM.01``, of a post created at ``created_at``.
+
+        ``created_at`` is ISO 8601, taken as UTC unless it says otherwise; the month is the UTC
+        month. When it is missing or cannot be parsed, this is the current UTC month's index
+        (Elasticsearch then refuses a post whose date it cannot read, and it is dead-lettered).
+        Readers search the alias ``index("posts")``; writes by id go here, since a post's
+        month never changes.
+        """
+        try:
+            when = datetime.fromisoformat(created_at)
+            when = when.astimezone(timezone.utc) if when.tzinfo else when
+        except (TypeError, ValueError, OverflowError):
+            when = datetime.now(timezone.utc)
+        return f"{self.index_prefix}posts-{when.year:04d}.{when.month:02d}.01"
 
     @property
     def uses_local_backend(self) -> bool:

@@ -449,7 +449,7 @@ def cascade_svg(cascade: dict, colours: dict[str, str], *, width: int = 620) -> 
 def _edge_legend() -> str:
     samples = "".join(
         '<span class="chip"><svg width="26" height="8" aria-hidden="true"><line x1="1" x2="25" y1="4" y2="4" '
-        f'stroke="#8795a5" stroke-width="1.6"' + (f' stroke-dasharray="{dash}"' if dash else "") + f'/></svg>{kind}</span>'
+        'stroke="#8795a5" stroke-width="1.6"' + (f' stroke-dasharray="{dash}"' if dash else "") + f'/></svg>{kind}</span>'
         for kind, dash in EDGE_STYLES.items())
     return f'<div class="legend">{samples}</div>'
 

@@ -3,8 +3,9 @@
 When a model or a lexicon changes (``enrichers.stage.ENRICHMENT_VERSION`` says which one
 produced a post), ``pantau reprocess`` reads the raw posts again, from the raw topic or from
 JSON Lines files, runs them through the same :func:`enrichers.stage.enrich_records` as the
-stream, and writes them back under their uid as partial updates: the enrichment fields are
-replaced, fields that later stages added to the document are kept, and nothing is duplicated.
+stream, and writes them back under their uid (in the monthly index of their ``created_at``) as
+partial updates: the enrichment fields are replaced, fields that later stages added to the
+document are kept, and nothing is duplicated.
 
 Reading the raw topic does not join the workers' consumer group and commits nothing: each
 partition is read from the first record produced at or after ``since`` (a post cannot be
@@ -108,7 +109,8 @@ async def _reprocess(settings: Settings, records: Iterable[bytes | str], since: 
                     docs[doc["uid"]] = doc
                 else:
                     counts.out_of_range += 1
-            failures = await index_batch(es, settings.index("posts"), docs, policy, merge=True)
+            months = {uid: settings.posts_index_for(doc["created_at"]) for uid, doc in docs.items()}
+            failures = await index_batch(es, months, docs, policy, merge=True)
             counts.failed += len(failures)
             counts.updated += len(docs) - len(failures)
     finally:

@@ -40,7 +40,6 @@ def register_agents(app: faust.App, settings: Settings) -> None:
     narrated = _raw_topic(app, settings.topic(topics.NARRATED))
     changed = _raw_topic(app, settings.topic(topics.NARRATIVES_CHANGED))
     dlq = _raw_topic(app, settings.topic(topics.DLQ))
-    posts_index = settings.index("posts")
     policy = BulkPolicy.from_settings(settings)
     claims = ClaimsFollower(settings)
 
@@ -110,8 +109,8 @@ def register_agents(app: faust.App, settings: Settings) -> None:
                 uid = event.key.decode("utf-8", "replace")
                 docs[uid], origin[uid] = event.value, event
             with metrics.STAGE_SECONDS.labels(stage="index").time():
-                docs, changes = await narrative_store.follow_merges(es, settings, docs)
-                failures = await index_batch(es, posts_index, docs, policy)
+                docs, indices, changes = await narrative_store.follow_merges(es, settings, docs)
+                failures = await index_batch(es, indices, docs, policy)
             for uid, reason in failures:
                 await send_dead_letter(origin[uid], "index", reason, origin[uid].value)
             metrics.POSTS.labels(stage="index").inc(len(docs) - len(failures))

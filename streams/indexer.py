@@ -1,6 +1,7 @@
 """Bulk indexing of a batch of documents into Elasticsearch, with retries and per-item errors.
 
-Each document's ``_id`` is its ``uid``, so re-delivery and re-indexing never duplicate a post.
+Each document's ``_id`` is its ``uid``, and a post always goes to the monthly index of its
+``created_at`` (the caller maps uids to indices), so re-delivery and re-indexing never duplicate a post.
 Per-item 429 and 5xx answers are retried by ``async_streaming_bulk`` with exponential backoff;
 other per-item errors (a mapping conflict, say) are returned to the caller with the original
 document and the reason, for the dead-letter topic. When the whole request fails (the cluster
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Union
 
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
@@ -24,6 +25,9 @@ from tenacity import AsyncRetrying, before_sleep_log, retry_if_exception, wait_e
 log = logging.getLogger(__name__)
 
 RETRY_ON_STATUS = (429, 500, 502, 503, 504)
+
+#: Where documents go: one index, or {uid: index}.
+Index = Union[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -54,16 +58,20 @@ def _reason(info: dict) -> str:
     return f"elasticsearch {info.get('status')}: {error}"
 
 
-def _actions(index: str, docs: Mapping[str, bytes | dict], merge: bool, create: bool):
+def _actions(index: Index, docs: Mapping[str, bytes | dict], merge: bool, create: bool):
+    def target(uid: str) -> str:
+        return index if isinstance(index, str) else index[uid]
+
     if create:
-        return ({"_op_type": "create", "_index": index, "_id": uid, "_source": source} for uid, source in docs.items())
+        return ({"_op_type": "create", "_index": target(uid), "_id": uid, "_source": source}
+                for uid, source in docs.items())
     if merge:
-        return ({"_op_type": "update", "_index": index, "_id": uid, "doc": doc, "doc_as_upsert": True}
+        return ({"_op_type": "update", "_index": target(uid), "_id": uid, "doc": doc, "doc_as_upsert": True}
                 for uid, doc in docs.items())
-    return ({"_index": index, "_id": uid, "_source": source} for uid, source in docs.items())
+    return ({"_index": target(uid), "_id": uid, "_source": source} for uid, source in docs.items())
 
 
-async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Mapping[str, bytes | dict],
+async def _bulk_once(es: AsyncElasticsearch, index: Index, docs: Mapping[str, bytes | dict],
                      policy: BulkPolicy, merge: bool, create: bool) -> list[tuple[str, str]]:
     actions = _actions(index, docs, merge, create)
     failed = []
@@ -78,11 +86,13 @@ async def _bulk_once(es: AsyncElasticsearch, index: str, docs: Mapping[str, byte
     return failed
 
 
-async def index_batch(es: AsyncElasticsearch, index: str, docs: Mapping[str, bytes | dict],
+async def index_batch(es: AsyncElasticsearch, index: Index, docs: Mapping[str, bytes | dict],
                       policy: BulkPolicy = BulkPolicy(), *, merge: bool = False,
                       create: bool = False) -> list[tuple[str, str]]:
     """Index ``docs`` ({uid: document}) into ``index``; return the (uid, reason) pairs that failed.
 
+    ``index`` is one index name, or {uid: index name} with an entry for every uid (posts go to
+    their monthly index: a write by id must name a concrete index, not the posts alias).
     A document may be a dict or JSON bytes (sent as they are, with no re-serialising). With
     ``merge`` (dict documents only), each is a partial update that creates the document when
     it is missing and otherwise replaces only the fields it carries, keeping the others (what

@@ -10,10 +10,14 @@ the posts index follow the narrative:
 * posts still labelled with a merged-away id get the surviving id;
 * posts of a narrative matched to a known claim get that claim (``via: narrative``).
 
+Posts are read through the posts alias and updated by id in the monthly index of their
+``created_at`` (an update through an alias over several indices is refused).
+
 The indexer calls :func:`follow_merges` before it writes a batch: it writes the stubs of the
 merges the batch's posts record (so a merge is as durable as the post that made it), and a post
 assigned before a merge but indexed after its stub exists is relabelled there; one indexed
-before the stub is found by the refresh, or by the leader's :func:`sweep_merged`. A summary is written only over the version read at the start, so a stub
+before the stub is found by the refresh, or by the leader's :func:`sweep_merged`. A summary is
+written only over the version read at the start, so a stub
 another worker wrote meanwhile is never overwritten by a stale summary.
 
 Under load a round takes narratives with a new merge, then those due (see POSTS_PER_INTERVAL),
@@ -96,21 +100,23 @@ def narrative_change(post: dict, min_posts: int) -> tuple[str, list[str]] | None
     return narrative_id, merged
 
 
-async def follow_merges(es: AsyncElasticsearch, settings: Settings,
-                        docs: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, set[str]]]:
-    """Posts about to be indexed, relabelled where their narrative was merged away meanwhile, and
-    the narratives whose summaries they change ({id: ids merged into it}).
+async def follow_merges(es: AsyncElasticsearch, settings: Settings, docs: dict[str, bytes]
+                        ) -> tuple[dict[str, bytes], dict[str, str], dict[str, set[str]]]:
+    """Posts about to be indexed, relabelled where their narrative was merged away meanwhile; the
+    monthly index of each ({uid: index}); and the narratives whose summaries they change ({id:
+    ids merged into it}).
 
     The merges the posts record get their stubs here, before the posts are indexed and their
     offsets committed, so that a merge is never lost with a change message (the spread agent's
     refresh then relabels and counts, and the sweep catches what a lost message would have).
     """
-    posts = {}
+    posts, indices = {}, {}
     for uid, value in docs.items():
         try:
             post = orjson.loads(value)
         except orjson.JSONDecodeError:
-            continue  # the index refuses it and the indexer dead-letters it with the reason
+            post = None  # the index refuses it and the indexer dead-letters it with the reason
+        indices[uid] = settings.posts_index_for(post.get("created_at") if isinstance(post, dict) else None)
         if isinstance(post, dict) and isinstance(post.get("narrative_id"), str):
             posts[uid] = post
     renames = await survivors_of(es, settings, {p["narrative_id"] for p in posts.values()}) if posts else {}
@@ -129,7 +135,7 @@ async def follow_merges(es: AsyncElasticsearch, settings: Settings,
              if isinstance(old, str) and old != post["narrative_id"]}
     for uid, reason in await index_batch(es, settings.index("narratives"), stubs, BulkPolicy.from_settings(settings)):
         log.warning("narratives: could not record the merge of %s: %s", uid, reason)
-    return docs, changes
+    return docs, indices, changes
 
 
 async def _post_counts(es: AsyncElasticsearch, index: str, ids: list[str]) -> dict[str, int]:
@@ -223,7 +229,7 @@ async def refresh(es: AsyncElasticsearch, settings: Settings, changes: dict[str,
     await es.indices.refresh(index=[posts_index, narratives_index])
     labels = sorted({label for survivor, aliases in plans.items() for label in (survivor, *aliases)})
     by_label, counts = await narrative_posts(es, posts_index, labels, settings.narrative_max_posts)
-    updates, summaries = {}, {}
+    updates, summaries, months = {}, {}, {}
     for survivor, aliases in sorted(plans.items()):
         total = sum(counts.get(label, 0) for label in (survivor, *aliases))
         posts = sorted((p for label in (survivor, *aliases) for p in by_label.get(label, [])),
@@ -238,7 +244,8 @@ async def refresh(es: AsyncElasticsearch, settings: Settings, changes: dict[str,
                 summary["verdict"] = match.claim.verdict
         updates.update(_post_updates(survivor, posts, summary.get("claim")))
         summaries[survivor] = summary
-    failures += await index_batch(es, posts_index, updates, policy, merge=True)
+        months.update((p["uid"], settings.posts_index_for(p.get("created_at"))) for p in posts)
+    failures += await index_batch(es, {uid: months[uid] for uid in updates}, updates, policy, merge=True)
     for uid, reason in failures:
         log.warning("narratives: could not update %s: %s", uid, reason)
     return await _write_summaries(es, narratives_index, summaries, versions)
@@ -297,14 +304,16 @@ async def sweep_merged(es: AsyncElasticsearch, settings: Settings, since: dateti
     if not known:
         return 0
     await es.indices.refresh(index=posts_index)
-    stragglers = await es.search(index=posts_index, size=10_000, source=["uid", "narrative_id"],
+    stragglers = await es.search(index=posts_index, size=10_000, source=["uid", "narrative_id", "created_at"],
                                  query={"terms": {"narrative_id": sorted(known)}})
-    updates, changes = {}, {}
+    updates, months, changes = {}, {}, {}
     for hit in stragglers["hits"]["hits"]:
-        survivor = await _survivor(es, narratives_index, hit["_source"]["narrative_id"], known)
-        updates[hit["_source"]["uid"]] = {"narrative_id": survivor}
-        changes.setdefault(survivor, set()).add(hit["_source"]["narrative_id"])
+        post = hit["_source"]
+        survivor = await _survivor(es, narratives_index, post["narrative_id"], known)
+        updates[post["uid"]] = {"narrative_id": survivor}
+        months[post["uid"]] = settings.posts_index_for(post.get("created_at"))
+        changes.setdefault(survivor, set()).add(post["narrative_id"])
     if updates:
-        await index_batch(es, posts_index, updates, BulkPolicy.from_settings(settings), merge=True)
+        await index_batch(es, months, updates, BulkPolicy.from_settings(settings), merge=True)
         await refresh(es, settings, changes, matcher)
     return len(updates)

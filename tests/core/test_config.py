@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pytest
 
@@ -25,6 +26,18 @@ def test_defaults_use_the_local_backend_and_unprefixed_names():
     assert settings.index("posts") == "pantau-posts"
 
 
+def test_posts_go_to_the_index_of_their_utc_month():
+    settings = load_settings()
+    assert settings.posts_retention_days == 365
+    assert settings.posts_index_for("2026-11-02T08:00:00Z") == "pantau-posts-2026.11.01"
+    assert settings.posts_index_for("2026-11-30T23:30:00-05:00") == "pantau-posts-2026.12.01"  # UTC: December
+    assert settings.posts_index_for("2026-02-01T03:00:00+07:00") == "pantau-posts-2026.01.01"
+    assert settings.posts_index_for("2026-11-02T08:00:00") == "pantau-posts-2026.11.01"  # naive: UTC
+    now = datetime.now(timezone.utc)
+    for unreadable in (None, "", "kemarin", 1764547200):  # the current month's, where ES refuses it
+        assert settings.posts_index_for(unreadable) == f"pantau-posts-{now:%Y.%m}.01"
+
+
 def test_environment_overrides_yaml_file(monkeypatch, tmp_path):
     config = tmp_path / "pantau.yaml"
     config.write_text("topic_prefix: staging.\ntopic_partitions: 8\nkafka_bootstrap_servers: kafka:9092\n")
@@ -43,6 +56,8 @@ def test_environment_overrides_yaml_file(monkeypatch, tmp_path):
     ("PANTAU_INDEX_PREFIX", "Pantau ", "index_prefix [PANTAU_INDEX_PREFIX]"),
     ("PANTAU_BATCH_WITHIN_SECONDS", "-1", "batch_within_seconds"),
     ("PANTAU_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "needs PANTAU_KAFKA_SASL_USERNAME"),
+    ("PANTAU_POSTS_RETENTION_DAYS", "0", "posts_retention_days [PANTAU_POSTS_RETENTION_DAYS] (got '0')"),
+    ("PANTAU_POSTS_RETENTION_DAYS", "selamanya", "Fix: give whole days from 1 to 36500"),
 ])
 def test_bad_values_fail_naming_the_key(monkeypatch, variable, value, expected):
     monkeypatch.setenv(variable, value)

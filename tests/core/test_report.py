@@ -131,7 +131,7 @@ def test_report_from_elasticsearch(settings, es, sample_posts, offline_data, tmp
     alerts = copy.deepcopy(offline_data["alerts"][:5])  # raised on the sample plus a burst
     for alert in alerts:
         alert["links"] = kibana_links(alert, "http://kibana.example:5601")
-    actions = [{"_index": settings.index("posts"), "_id": p["uid"], "_source": p} for p in posts]
+    actions = [{"_index": settings.posts_index_for(p["created_at"]), "_id": p["uid"], "_source": p} for p in posts]
     actions += [{"_index": settings.index("narratives"), "_id": d["id"], "_source": d} for d in docs]
     actions += [{"_index": settings.index("alerts"), "_id": a["id"], "_source": a} for a in alerts]
     helpers.bulk(es, actions, refresh=True)

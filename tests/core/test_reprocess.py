@@ -40,7 +40,7 @@ def test_reprocess_from_the_raw_topic_updates_the_range_in_place_and_keeps_later
     records = [raw(n, day=10 + n % 3) for n in range(30)] + [b"{not json"]
     for record in records[:-1]:  # what an older enrichment wrote, plus a field a later stage added
         doc = orjson.loads(record) | {"enrichment_version": "0-old", "narrative_id": "n-1"}
-        es.index(index=index, id=doc["uid"], document=doc)
+        es.index(index=settings.posts_index_for(doc["created_at"]), id=doc["uid"], document=doc)
     publish(settings, records)
 
     since, until = parse_when("2026-11-11"), parse_when("2026-11-12")

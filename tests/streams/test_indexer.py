@@ -50,16 +50,19 @@ class FailingBulkClient:
         return await self.client.bulk(*args, operations=operations, **kwargs)
 
 
+CREATED = "2026-11-01T00:00:00Z"
+
+
 def docs(count: int) -> dict[str, dict]:
-    return {f"x:{n}": {"uid": f"x:{n}", "text": f"kabar {n}", "created_at": "2026-11-01T00:00:00Z"}
-            for n in range(count)}
+    return {f"x:{n}": {"uid": f"x:{n}", "text": f"kabar {n}", "created_at": CREATED} for n in range(count)}
 
 
 async def _index(settings, documents, fail_times=0, fail_with=429):
     client = async_elasticsearch_client(settings)
     wrapped = FailingBulkClient(client, fail_times, fail_with)
+    months = {uid: settings.posts_index_for(CREATED) for uid in documents}
     try:
-        failures = await index_batch(wrapped, settings.index("posts"), documents, FAST)
+        failures = await index_batch(wrapped, months, documents, FAST)
     finally:
         await client.close()
     return failures, wrapped.calls
@@ -88,7 +91,7 @@ def test_json_bytes_are_indexed_as_they_are(settings, es):
     batch = {uid: orjson.dumps(doc) for uid, doc in docs(5).items()}
     failures, _ = asyncio.run(_index(settings, batch))
     assert failures == []
-    assert es.get(index=settings.index("posts"), id="x:3")["_source"]["text"] == "kabar 3"
+    assert es.get(index=settings.posts_index_for(CREATED), id="x:3")["_source"]["text"] == "kabar 3"
 
 
 def test_a_document_the_mapping_refuses_is_returned_with_its_reason(settings, es):
