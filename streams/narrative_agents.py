@@ -10,7 +10,9 @@
 * ``spread`` (narratives.changed, keyed by narrative id, sent by the indexer after it has
   indexed a batch): collects the ids for ``narrative_refresh_seconds`` and rebuilds each one's
   summary in the narratives index (streams/narrative_store.py).
-* ``sweep`` (a timer on the leader): relabels posts whose indexing raced with a merge.
+* ``sweep`` (a timer on the leader): relabels posts whose indexing raced with a merge, and
+  rebuilds summaries that do not count what the index holds (a change message lost with a
+  crashed worker).
 """
 
 from __future__ import annotations
@@ -109,13 +111,17 @@ def register_narrative_agents(app: faust.App, settings: Settings, send: Callable
 
     @app.timer(interval=max(settings.narrative_refresh_seconds, 5.0), on_leader=True)
     async def sweep() -> None:
-        """Every refresh interval, on one worker: relabel stragglers of recent merges."""
+        """Every refresh interval, on one worker: relabel stragglers of recent merges, and rebuild
+        recent narratives' summaries that missed posts."""
         es = async_elasticsearch_client(settings)
         try:
             since = datetime.now(timezone.utc) - timedelta(seconds=max(600.0, 20 * settings.narrative_refresh_seconds))
             relabelled = await narrative_store.sweep_merged(es, settings, since, matcher())
             if relabelled:
                 log.info("relabelled %d posts caught in a merge", relabelled)
+            rebuilt = await narrative_store.reconcile(es, settings, since, matcher())
+            if rebuilt:
+                log.info("rebuilt %d narrative summaries that had missed posts", rebuilt)
         except (TransportError, ApiError) as exc:
             log.warning("merge sweep skipped: %s", exc)
         finally:

@@ -27,7 +27,7 @@ stalest first, up to ROUND_POSTS posts; the others are handed back (``deferred``
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import orjson
 from elasticsearch import AsyncElasticsearch
@@ -317,3 +317,35 @@ async def sweep_merged(es: AsyncElasticsearch, settings: Settings, since: dateti
         await index_batch(es, months, updates, BulkPolicy.from_settings(settings), merge=True)
         await refresh(es, settings, changes, matcher)
     return len(updates)
+
+
+async def stale_summaries(es: AsyncElasticsearch, settings: Settings, since: datetime,
+                          until: datetime) -> dict[str, set[str]]:
+    """Narratives with posts enriched between ``since`` and ``until`` whose summary is missing or
+    counts other than the posts the index holds ({id: set()}, the shape :func:`refresh` takes).
+
+    A change message lost with a crashed worker would otherwise leave its narrative's summary
+    behind for good; ``until`` leaves the spread agent time to do it first.
+    """
+    posts_index = settings.index("posts")
+    await es.indices.refresh(index=posts_index)
+    recent = await es.search(index=posts_index, size=0,
+                             query={"range": {"enriched_at": {"gte": iso(since), "lte": iso(until)}}},
+                             aggs={"ids": {"terms": {"field": "narrative_id", "size": 10_000}}})
+    ids = [bucket["key"] for bucket in recent["aggregations"]["ids"]["buckets"]]
+    counts = await _post_counts(es, posts_index, ids) if ids else {}
+    wanted = sorted(i for i, count in counts.items() if count >= settings.narrative_min_posts)
+    known = await _narratives(es, settings.index("narratives"), wanted)
+    return {i: set() for i in wanted
+            if not known.get(i, {}).get("merged_into") and known.get(i, {}).get("post_count") != counts[i]}
+
+
+async def reconcile(es: AsyncElasticsearch, settings: Settings, since: datetime,
+                    matcher: "claim_catalogue.ClaimMatcher | None" = None) -> int:
+    """Rebuild the :func:`stale_summaries` of posts enriched since ``since`` (older than three
+    refresh intervals), within one refresh round's budget; returns how many were written."""
+    until = datetime.now(timezone.utc) - timedelta(seconds=3 * settings.narrative_refresh_seconds)
+    stale = await stale_summaries(es, settings, since, until)
+    # Those past this round's budget are found again by the next sweep.
+    return await refresh(es, settings, stale, matcher, deferred={}) if stale else 0
+

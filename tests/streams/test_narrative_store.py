@@ -53,3 +53,25 @@ def test_refresh_and_sweep_relabel_posts_in_their_own_months(settings, es):
     since = datetime.now(timezone.utc) - timedelta(hours=1)
     assert run(settings, lambda es: narrative_store.sweep_merged(es, settings, since)) == 1
     assert where(es, settings) == {uid: (months[uid], "a") for uid in CREATED}
+
+
+def test_the_sweep_rebuilds_summaries_that_missed_posts(settings, es):
+    """As if the change messages of narratives a and b had been lost with a crashed worker."""
+    ensure_indices(es, settings)
+    hour_ago = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
+    labels = {"x:1": "a", "x:2": "a", "x:3": "b", "x:4": "b", "x:5": "c", "x:6": "d", "x:7": "d"}
+    for n, (uid, label) in enumerate(labels.items()):
+        created = f"2025-11-0{n + 1}T08:00:00Z"
+        es.index(index=settings.posts_index_for(created), id=uid,
+                 document={**post("x:2", label), "uid": uid, "created_at": created, "enriched_at": hour_ago})
+    narratives = settings.index("narratives")
+    es.index(index=narratives, id="b", document={"id": "b", "post_count": 1, "updated_at": hour_ago})
+    es.index(index=narratives, id="d", document={"id": "d", "post_count": 2, "updated_at": hour_ago}, refresh=True)
+    since, until = datetime.now(timezone.utc) - timedelta(hours=2), datetime.now(timezone.utc)
+
+    stale = run(settings, lambda es: narrative_store.stale_summaries(es, settings, since, until))
+    assert stale == {"a": set(), "b": set()}  # c has one post (no summary due); d counts right
+    assert run(settings, lambda es: narrative_store.reconcile(es, settings, since)) == 2
+    es.indices.refresh(index=narratives)
+    assert {i: es.get(index=narratives, id=i)["_source"]["post_count"] for i in "abd"} == {"a": 2, "b": 2, "d": 2}
+    assert run(settings, lambda es: narrative_store.stale_summaries(es, settings, since, until)) == {}
