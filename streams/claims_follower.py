@@ -24,6 +24,8 @@ from streams import topics
 log = logging.getLogger(__name__)
 
 REBUILD_SECONDS = 5.0
+#: Pause after a poll that brought no claims.
+IDLE_PAUSE_SECONDS = 1.0
 
 
 class ClaimsFollower:
@@ -83,9 +85,14 @@ class ClaimsFollower:
             consumer.assign([TopicPartition(topic, p) for p in sorted(partitions)])
             consumer.seek_to_beginning()
             while not self._stopping.is_set():
-                for records in consumer.poll(timeout_ms=1000).values():
+                batches = consumer.poll(timeout_ms=0)
+                for records in batches.values():
                     for record in records:
                         self.add(record.value)
+                if not batches:
+                    # A blocking poll would keep fetching, and a backend that answers a fetch at
+                    # once (noida-db) made this idle thread spin half a core; claims are rare.
+                    self._stopping.wait(IDLE_PAUSE_SECONDS)
         except Exception:  # noqa: BLE001 - the worker goes on with the claims it has
             log.exception("claims follower stopped; matching continues with the claims known so far")
         finally:
