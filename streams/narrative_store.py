@@ -327,8 +327,7 @@ async def stale_summaries(es: AsyncElasticsearch, settings: Settings, since: dat
     A change message lost with a crashed worker would otherwise leave its narrative's summary
     behind for good; ``until`` leaves the spread agent time to do it first.
     """
-    posts_index = settings.index("posts")
-    await es.indices.refresh(index=posts_index)
+    posts_index = settings.index("posts")  # no refresh: posts before ``until`` are searchable already
     recent = await es.search(index=posts_index, size=0,
                              query={"range": {"enriched_at": {"gte": iso(since), "lte": iso(until)}}},
                              aggs={"ids": {"terms": {"field": "narrative_id", "size": 10_000}}})
@@ -348,4 +347,3 @@ async def reconcile(es: AsyncElasticsearch, settings: Settings, since: datetime,
     stale = await stale_summaries(es, settings, since, until)
     # Those past this round's budget are found again by the next sweep.
     return await refresh(es, settings, stale, matcher, deferred={}) if stale else 0
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from pantau.cli import app
@@ -18,18 +19,15 @@ def test_wait_returns_at_once_when_both_answer(settings):
     wait_for_cluster(settings, timeout=5)
 
 
-def test_setup_gives_up_on_elasticsearch_naming_it_without_the_password(settings, monkeypatch):
+@pytest.mark.parametrize("variable, address, named", [
+    ("ELASTICSEARCH_URL", "http://elastic:rahasia@127.0.0.1:{port}", "Elasticsearch at http://127.0.0.1:{port}"),
+    ("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:{port}", "Kafka at 127.0.0.1:{port}"),
+])
+def test_setup_gives_up_naming_what_does_not_answer_without_the_password(settings, monkeypatch, variable, address,
+                                                                        named):
     port = free_port()
-    monkeypatch.setenv("ELASTICSEARCH_URL", f"http://elastic:rahasia@127.0.0.1:{port}")
+    monkeypatch.setenv(variable, address.format(port=port))
     result = CliRunner().invoke(app, ["setup", "--no-kibana", "--wait", "1"])
     assert result.exit_code == 1, result.output
-    assert f"Elasticsearch at http://127.0.0.1:{port} does not answer" in result.output
+    assert f"{named.format(port=port)} does not answer" in result.output
     assert "waited 1 s" in result.output and "rahasia" not in result.output
-
-
-def test_setup_gives_up_on_kafka_naming_it(settings, monkeypatch):
-    port = free_port()
-    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{port}")
-    result = CliRunner().invoke(app, ["setup", "--no-kibana", "--wait", "1"])
-    assert result.exit_code == 1, result.output
-    assert f"Kafka at 127.0.0.1:{port} does not answer" in result.output

@@ -67,6 +67,7 @@ def test_the_sweep_rebuilds_summaries_that_missed_posts(settings, es):
     narratives = settings.index("narratives")
     es.index(index=narratives, id="b", document={"id": "b", "post_count": 1, "updated_at": hour_ago})
     es.index(index=narratives, id="d", document={"id": "d", "post_count": 2, "updated_at": hour_ago}, refresh=True)
+    es.indices.refresh(index=settings.index("posts"))  # in a worker these posts are minutes old
     since, until = datetime.now(timezone.utc) - timedelta(hours=2), datetime.now(timezone.utc)
 
     stale = run(settings, lambda es: narrative_store.stale_summaries(es, settings, since, until))
