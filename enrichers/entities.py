@@ -12,8 +12,10 @@ Two spaCy pipelines, each loaded once per process and fed in batches (``nlp.pipe
 The statistical models' spans are tidied first (``pantau_model_span_filter``): tokens with no
 letter (emoji, punctuation) are cut off the ends of a span, and so are lower-case words at the
 ends of a span that has capitals ("Sahbirin Noor meninjau" -> "Sahbirin Noor"); a span whose
-words are all stopwords (Indonesian, English, informal: "jgn", "Udah") is dropped. Both models
-were trained on news and overreach on chat text this way.
+words are all stopwords (Indonesian, English, informal: "jgn", "Udah") is dropped, and so is a
+span with a link or an e-mail address in it, and a span of common words that nothing in the
+writing marks as a name ("bener gk", "KONTEKS SALAH": :mod:`enrichers.common_words`). Both
+models were trained on news and overreach on chat text this way.
 
 Both end with pantau's rule and gazetteer component (:mod:`enrichers.entity_rules`):
 regions, agencies, parties and media of Indonesia with their abbreviations, titles before
@@ -36,6 +38,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from enrichers.common_words import implausible_entity
 from enrichers.entity_rules import add_entity_rules, canonical_of
 from enrichers.keywords import stopwords
 
@@ -74,10 +77,13 @@ def make_label_map(nlp: Language, name: str, mapping: dict[str, str]):
 
 
 def _tidy(span: Span, stop: frozenset[str]) -> Span | None:
+    if any("://" in token.text or token.lower_.startswith("www.") or token.like_email for token in span):
+        return None
     tokens = list(span)
 
     def loose(token, cased: bool) -> bool:
-        return not any(ch.isalpha() for ch in token.text) or (cased and token.text[:1].islower())
+        return (not any(ch.isalpha() for ch in token.text) or token.text[:1] in "@#"
+                or (cased and token.text[:1].islower()))
 
     cased = any(token.text[:1].isupper() for token in tokens)
     while tokens and loose(tokens[-1], cased):
@@ -87,7 +93,8 @@ def _tidy(span: Span, stop: frozenset[str]) -> Span | None:
     if all(token.lower_ in stop or not token.text.isalnum() and not any(ch.isalpha() for ch in token.text)
            for token in tokens):
         return None
-    return Span(span.doc, tokens[0].i, tokens[-1].i + 1, label=span.label_)
+    kept = Span(span.doc, tokens[0].i, tokens[-1].i + 1, label=span.label_)
+    return None if implausible_entity(kept) else kept
 
 
 @Language.factory("pantau_model_span_filter")

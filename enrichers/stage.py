@@ -35,7 +35,7 @@ from enrichers.normalize import normalize
 from pantau.post import InvalidPost, parse_post
 
 #: Bump when the stage's code changes what it writes; data and model changes bump the digest.
-STAGE_VERSION = 2
+STAGE_VERSION = 3
 
 #: Analysis reads at most this many characters; the stored text stays whole.
 ANALYSIS_MAX_CHARS = 5000
