@@ -11,9 +11,9 @@ minggu" and "JANGAN MAU DIVAKSIN" go. Rule and gazetteer spans are never filtere
 Common words are those of pantau's own word lists, minus names:
 
 * always: the stopwords (Indonesian, English, informal, regional);
-* unless it is a name: the wordfreq lists (``data/keywords/words-{id,en}.txt``), the NusaX
-  word list of the language identifier, the IndoCollex informal spellings and the normalisation
-  lexicon's informal and formal words;
+* unless it is a name: the wordfreq lists (``data/keywords/words-{id,en}.txt``), the words of
+  the language identifier's lexicon (NusaX, IndoCollex informal spellings, marker words) and the
+  normalisation lexicon's informal and formal words;
 * a name is a one-word gazetteer name or alias, or a word of ``data/ner/name-words.txt``: the
   words that are inside an entity more often than not in the IndoNLU training splits (rebuilt by
   ``python -m enrichers.common_words``). wordfreq has frequent names too (Jakarta, Jokowi); this
@@ -41,8 +41,9 @@ from spacy.tokens import Span, Token
 
 from enrichers import gazetteer as gz
 from enrichers.keywords import DATA_DIR as KEYWORDS_DIR
-from enrichers.keywords import stopwords
+from enrichers.keywords import _read_frequencies, stopwords
 from enrichers.langid import DATA_DIR as LANGID_DIR
+from enrichers.langid import _load_lexicon
 from enrichers.normalize import lexicon
 
 #: Words mostly inside entities in the IndoNLU training splits (see :func:`name_words`).
@@ -57,23 +58,6 @@ _PREFIXES = ("di", "ke", "ter", "ber", "se", "me", "mem", "men", "meng", "meny",
 _SUFFIXES = ("nya", "kan", "an", "in", "ke", "ne")
 _MIN_ROOT = 4
 _DRAWN_OUT = re.compile(r"(.)\1{2,}")
-#: Tokens after which a Capitalised word is a sentence start, not a name.
-_OPENERS = frozenset({".", "!", "?", ":", ";", '"', "“", "”", "(", "[", "|", "-", "–", "—", "*", "•", "..."})
-
-
-def _first_column(path: Path) -> Iterable[str]:
-    with open(path, encoding="utf-8") as fh:
-        next(fh, None)                              # a header or comment line
-        for line in fh:
-            if not line.startswith("#"):
-                yield line.split("\t", 1)[0].strip().lower()
-
-
-def _frequency_words(path: Path) -> Iterable[str]:
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                yield from line.rstrip("\n").split("\t", 1)[1].split()
 
 
 @lru_cache(maxsize=1)
@@ -88,11 +72,8 @@ def names() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """The common words (lower case): stopwords, and listed words that are not names."""
-    listed: set[str] = set()
-    for name in ("words-id.txt", "words-en.txt"):
-        listed.update(_frequency_words(KEYWORDS_DIR / name))
-    listed.update(_first_column(LANGID_DIR / "nusax_lexicon.tsv"))
-    listed.update(_first_column(LANGID_DIR / "indocollex_informal.tsv"))
+    listed = set(_read_frequencies(KEYWORDS_DIR / "words-id.txt")) | set(_read_frequencies(KEYWORDS_DIR / "words-en.txt"))
+    listed.update(_load_lexicon(LANGID_DIR))
     for informal, formal in lexicon().items():
         listed.add(informal)
         listed.update(formal.split())
@@ -134,10 +115,9 @@ def _marks_a_name(token: Token) -> bool:
         return any(ch.islower() for ch in doc.text) and not any(_shouted(other) for other in neighbours)
     if not (text[:1].isupper() and any(ch.islower() for ch in text)) or token.i == 0:
         return False
+    # After a space, a line break or punctuation other than a comma, a capital starts a sentence.
     before = token.doc[token.i - 1]
-    sentence_start = (before.text in _OPENERS or before.is_space
-                      or (before.text != "," and not any(ch.isalnum() for ch in before.text)))
-    return not sentence_start
+    return not (before.is_space or (before.text != "," and not any(ch.isalnum() for ch in before.text)))
 
 
 def implausible_entity(span: Span) -> bool:
