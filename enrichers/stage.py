@@ -44,12 +44,15 @@ ANALYSIS_MAX_CHARS = 5000
 CACHE_SIZE = 50_000
 
 
-def _data_digest() -> str:
-    """A short digest of every lexicon, gazetteer and model file the stage reads."""
+def _data_digest(data: Path = Path(__file__).resolve().parent / "data") -> str:
+    """A short digest of every lexicon, gazetteer and model file the stage reads.
+
+    Documentation (``*.md``) is left out: editing a README does not make posts stale.
+    """
     digest = hashlib.blake2b(digest_size=4)
     digest.update(entities.ENGLISH_MODEL_VERSION.encode())
-    data = Path(__file__).resolve().parent / "data"
-    for path in sorted(p for p in data.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(p for p in data.rglob("*")
+                       if p.is_file() and p.suffix != ".md" and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(data)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -91,3 +91,13 @@ def test_enrichment_version_names_the_stage_and_a_digest_of_its_data():
     code, digest = ENRICHMENT_VERSION.split("+")
     assert int(code) == stage.STAGE_VERSION and len(digest) == 8
     assert stage._data_digest() == digest
+
+
+def test_the_data_digest_follows_the_data_files_but_not_their_readmes(tmp_path):
+    (tmp_path / "gazetteer").mkdir()
+    (tmp_path / "gazetteer" / "regions.tsv").write_text("Kalimantan Selatan\tKalsel\n")
+    before = stage._data_digest(tmp_path)
+    (tmp_path / "gazetteer" / "README.md").write_text("# Regions\n")
+    assert stage._data_digest(tmp_path) == before
+    (tmp_path / "gazetteer" / "regions.tsv").write_text("Kalimantan Selatan\tKalsel\tKS\n")
+    assert stage._data_digest(tmp_path) != before
